@@ -1,0 +1,121 @@
+"""TalonClient: configuration, the resources, and the lifecycle of the HTTP session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+
+import aiohttp
+
+from ._transport import Transport
+from .auth import AuthStrategy
+from .resources.coupon_reservations import CouponReservationsResource
+from .resources.customer_data import CustomerDataResource
+from .resources.events import EventsResource
+from .resources.profiles import ProfilesResource
+from .resources.referrals import ReferralsResource
+from .resources.sessions import SessionsResource
+
+DEFAULT_TIMEOUT = 15.0
+"""Seconds a whole request may take (connecting, sending, reading the answer)."""
+DEFAULT_CONNECT_TIMEOUT = 5.0
+"""Seconds to open a TCP (and TLS) connection."""
+DEFAULT_MAX_CONNECTIONS = 64
+"""Connections the client opens at most; further requests queue for a free one."""
+
+
+class TalonClient:
+    """An asyncio client of the Talon.One Integration API.
+
+    Use one client per process and share it between tasks::
+
+        async with TalonClient("https://acme.europe-west1.talon.one",
+                               auth=ApiKeyV1(api_key)) as client:
+            state = await client.sessions.update_v2("session-1", request)
+
+    ``auth`` is one strategy or several (e.g. an API key and a manager token); each call
+    uses the first strategy whose scheme its operation accepts. Pass ``session`` to reuse
+    an ``aiohttp.ClientSession`` you own: the client then never closes it. Otherwise the
+    client creates its own session on first use and closes it in :meth:`aclose`.
+
+    The operations are grouped by resource (``client.sessions``, ``client.profiles``, ...);
+    each one is also available on the client under the official SDKs' name, with the same
+    argument order (``client.update_customer_session_v2(...)``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: AuthStrategy | Sequence[AuthStrategy],
+        session: aiohttp.ClientSession | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ) -> None:
+        strategies = (auth,) if isinstance(auth, AuthStrategy) else tuple(auth)
+        if not strategies or not all(isinstance(s, AuthStrategy) for s in strategies):
+            raise ValueError("auth must be an AuthStrategy (e.g. ApiKeyV1(key)) or a list of them")
+        if timeout <= 0 or connect_timeout <= 0:
+            raise ValueError("timeout and connect_timeout must be positive numbers of seconds")
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self._transport = Transport(
+            base_url,
+            strategies,
+            session=session,
+            timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout),
+            max_connections=max_connections,
+        )
+        self.coupon_reservations = CouponReservationsResource(self._transport)
+        self.referrals = ReferralsResource(self._transport)
+        self.customer_data = CustomerDataResource(self._transport)
+        self.profiles = ProfilesResource(self._transport)
+        self.sessions = SessionsResource(self._transport)
+        self.events = EventsResource(self._transport)
+
+    @property
+    def base_url(self) -> str:
+        """The normalized base URL (no trailing slash)."""
+        return self._transport.base_url
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`aclose` was called."""
+        return self._transport.closed
+
+    async def aclose(self) -> None:
+        """Release the client's resources; closes the HTTP session only if it created it."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> TalonClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"TalonClient(base_url={self.base_url!r}, closed={self.closed})"
+
+    # The official SDKs' operation names, argument order included. Each is the very same
+    # function as the resource method (they only need ``self._transport``).
+    create_coupon_reservation = CouponReservationsResource.create
+    delete_coupon_reservation = CouponReservationsResource.delete
+    get_reserved_coupons = CouponReservationsResource.list_coupons
+    get_reserved_customers = CouponReservationsResource.list_customers
+    create_referral = ReferralsResource.create
+    create_referrals_for_multiple_advocates = ReferralsResource.create_for_multiple_advocates
+    delete_customer_data = CustomerDataResource.delete
+    get_customer_inventory = ProfilesResource.get_inventory
+    track_event = EventsResource.track
+    update_customer_profile = ProfilesResource.update
+    update_customer_profile_v2 = ProfilesResource.update_v2
+    update_customer_profiles_v2 = ProfilesResource.update_many_v2
+    update_customer_profile_audiences = ProfilesResource.update_audiences
+    update_customer_session = SessionsResource.update
+    update_customer_session_v2 = SessionsResource.update_v2

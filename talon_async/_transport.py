@@ -1,0 +1,313 @@
+"""The single request path: build the URL, encode, authenticate, send, map the answer.
+
+Resource modules describe operations as :class:`Operation` values and hand them to
+:meth:`Transport.send`; nothing else in the package touches aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from types import NoneType
+from typing import Any, Generic, TypeVar, cast
+from urllib.parse import quote, urlencode, urlsplit
+
+import aiohttp
+from attrs import frozen
+from yarl import URL
+
+from ._convert import decode_json, encode, structure
+from ._version import __version__
+from .auth import AuthStrategy
+from .errors import (
+    AuthConfigurationError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConflictError,
+    ErrorBody,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TalonConnectionError,
+    TalonDecodeError,
+    TalonStatusError,
+    TalonTimeoutError,
+)
+
+T = TypeVar("T")
+
+USER_AGENT = (
+    f"talon-async/{__version__} aiohttp/{aiohttp.__version__} Python/{platform.python_version()}"
+)
+
+_STATUS_ERRORS: dict[int, type[TalonStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+@frozen
+class Operation(Generic[T]):
+    """One call of one API operation, fully described and not yet sent.
+
+    ``returns`` is the model a success body decodes into, or ``type(None)`` for operations
+    that answer without a body (204). ``auth`` lists the accepted security schemes, preferred first.
+    """
+
+    method: str
+    path: str
+    returns: type[T]
+    auth: tuple[str, ...]
+    path_params: Mapping[str, str] = {}
+    query: Mapping[str, str] = {}
+    body: Any = None
+
+
+def normalize_base_url(base_url: str) -> str:
+    """Check a base URL (http/https with a host) and drop trailing slashes."""
+    if not isinstance(base_url, str):
+        raise ValueError(f"base_url must be a string, got {type(base_url).__name__}")
+    try:
+        parts = urlsplit(base_url.strip())
+        parts.port  # noqa: B018  (raises ValueError for a malformed port)
+    except ValueError as exc:
+        raise ValueError(f"base_url {base_url!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"base_url {base_url!r} must be an http:// or https:// URL with a host, "
+            "e.g. https://mycompany.europe-west1.talon.one"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"base_url {base_url!r} must not carry credentials, a query or a fragment")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def encode_path_segment(name: str, value: object) -> str:
+    """Percent-encode a path parameter so that it is exactly one path segment."""
+    if not isinstance(value, str):
+        raise ValueError(f"path parameter {name} must be a str, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"path parameter {name} must not be empty")
+    if value in (".", ".."):
+        # Dot segments would be resolved away by URL normalization; escape the dots.
+        return value.replace(".", "%2E")
+    return quote(value, safe="")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def status_error(
+    status: int, method: str, url: str, headers: Mapping[str, str], raw: bytes
+) -> TalonStatusError:
+    """The typed error for a non-success answer, whatever its body looks like."""
+    text = raw.decode("utf-8", "replace")
+    body = None
+    if text.strip():
+        try:
+            body = ErrorBody.from_json(decode_json(raw))
+        except ValueError:
+            body = None
+    error_type = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else TalonStatusError)
+    return error_type(
+        status=status,
+        method=method,
+        url=url,
+        request_id=headers.get("X-Request-Id"),
+        body=body,
+        text=text,
+        retry_after=parse_retry_after(headers.get("Retry-After")),
+    )
+
+
+def decode_success(returns: type[T], status: int, method: str, url: str, raw: bytes) -> T:
+    """Decode a 2xx body into the operation's model (None for bodiless operations)."""
+    if returns is NoneType:
+        return cast(T, None)
+    if not raw.strip():
+        raise TalonDecodeError("empty body", status=status, method=method, url=url, text="")
+    try:
+        data = decode_json(raw)
+    except ValueError as exc:
+        raise TalonDecodeError(
+            f"not JSON: {exc}",
+            status=status,
+            method=method,
+            url=url,
+            text=raw.decode("utf-8", "replace"),
+        ) from exc
+    try:
+        return structure(data, returns)
+    except Exception as exc:  # cattrs raises KeyError, TypeError, ValueError, ...
+        problem = (
+            f"required member {exc.args[0]!r} is missing"
+            if isinstance(exc, KeyError)
+            else f"{type(exc).__name__}: {exc}"
+        )
+        raise TalonDecodeError(
+            f"not a {returns.__name__}: {problem}",
+            status=status,
+            method=method,
+            url=url,
+            text=raw.decode("utf-8", "replace"),
+        ) from exc
+
+
+class Transport:
+    """Owns (or borrows) the aiohttp session and performs every request."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: Sequence[AuthStrategy],
+        *,
+        session: aiohttp.ClientSession | None,
+        timeout: aiohttp.ClientTimeout,
+        max_connections: int,
+    ) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self._auth = tuple(auth)
+        self._session = session
+        self._owns_session = session is None
+        self._timeout = timeout
+        self._max_connections = max_connections
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosedError("this TalonClient is closed; create a new one")
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=self._max_connections, limit_per_host=self._max_connections
+                ),
+                timeout=self._timeout,
+                headers={"User-Agent": USER_AGENT},
+            )
+            # aiohttp silently resends a PUT/DELETE/GET once when the connection drops.
+            # Whether a call is replayed is this library's decision, made visibly, so the
+            # session it owns never does that on its own. (A borrowed session is left as is.)
+            self._session._retry_connection = False
+        elif self._session.closed:
+            raise ClientClosedError("the aiohttp session given to this TalonClient is closed")
+        return self._session
+
+    def _strategy_for(self, operation: Operation[Any]) -> AuthStrategy:
+        for scheme in operation.auth:
+            for strategy in self._auth:
+                if strategy.scheme == scheme:
+                    return strategy
+        configured = ", ".join(s.scheme for s in self._auth) or "none"
+        raise AuthConfigurationError(
+            f"{operation.method} {operation.path} needs auth scheme "
+            f"{' or '.join(operation.auth)}; this client has: {configured}"
+        )
+
+    def url_for(self, operation: Operation[Any]) -> str:
+        path = operation.path
+        if operation.path_params:
+            path = path.format_map(
+                {k: encode_path_segment(k, v) for k, v in operation.path_params.items()}
+            )
+        url = self.base_url + path
+        if operation.query:
+            url += "?" + urlencode(operation.query)
+        return url
+
+    async def send(
+        self,
+        operation: Operation[T],
+        *,
+        timeout: aiohttp.ClientTimeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> T:
+        """Send one operation and return its decoded result (None for bodiless ones)."""
+        method = operation.method
+        url = self.url_for(operation)
+        strategy = self._strategy_for(operation)
+        body = b"" if operation.body is None else encode(operation.body)
+        session = self._get_session()
+        headers = {"Accept": "application/json"}
+        if operation.body is not None:
+            headers["Content-Type"] = "application/json"
+        if extra_headers:
+            headers.update(extra_headers)
+        await strategy.apply(method, url, headers, body)
+        try:
+            async with session.request(
+                method,
+                URL(url, encoded=True),
+                data=body if operation.body is not None else None,
+                headers=headers,
+                timeout=timeout or self._timeout,
+                allow_redirects=False,
+            ) as response:
+                raw = await response.read()
+                status = response.status
+                response_headers = response.headers
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise TalonTimeoutError(
+                f"{method} {url}: timed out connecting",
+                method=method,
+                url=url,
+                may_have_reached_server=False,
+            ) from exc
+        except asyncio.TimeoutError as exc:
+            raise TalonTimeoutError(
+                f"{method} {url}: timed out waiting for the response",
+                method=method,
+                url=url,
+                may_have_reached_server=True,
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise TalonConnectionError(
+                f"{method} {url}: cannot connect: {exc}",
+                method=method,
+                url=url,
+                may_have_reached_server=False,
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise TalonConnectionError(
+                f"{method} {url}: connection failed: {type(exc).__name__}: {exc}",
+                method=method,
+                url=url,
+                may_have_reached_server=True,
+            ) from exc
+        if 200 <= status < 300:
+            return decode_success(operation.returns, status, method, url, raw)
+        raise status_error(status, method, url, response_headers, raw)
+
+    async def aclose(self) -> None:
+        """Close the session if this transport created it; borrowed sessions stay open."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session:
+            await session.close()

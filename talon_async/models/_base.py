@@ -1,0 +1,35 @@
+"""The base every API model derives from, and the conventions all models follow.
+
+Conventions (the converter in ``talon_async._convert`` relies on them):
+
+* Every model is ``@define(kw_only=True)`` and derives from :class:`Model`.
+* Attribute names are snake_case; the JSON name is the lowerCamelCase form of the
+  attribute name (``customer_session_id`` -> ``customerSessionId``). Where the API
+  spells a name irregularly, the field says so with ``metadata=wire("catalogItemID")``.
+* A required field has no default. An optional field defaults to ``None`` (never to
+  a factory), so a request built by a user omits exactly the fields left unset.
+* Enum-like fields are typed ``str``: a value the server adds tomorrow still decodes.
+* Fields the server sends that a model does not know are kept in ``extra_fields`` and
+  sent back unchanged when the model is encoded again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import define, field
+
+WIRE_NAME = "talon_async.wire_name"
+
+
+def wire(name: str) -> dict[str, str]:
+    """Field metadata naming the JSON key of a field whose wire name is irregular."""
+    return {WIRE_NAME: name}
+
+
+@define(kw_only=True)
+class Model:
+    """Base class of every request and response body."""
+
+    extra_fields: dict[str, Any] = field(factory=dict, repr=False)
+    """JSON members this version of the library does not know, keyed by wire name."""

@@ -1,0 +1,45 @@
+"""What every resource module shares: access to the transport and query helpers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .._transport import Transport
+
+DEFAULT_AUTH = ("api_key_v1", "integration_auth")
+"""Schemes most Integration API operations accept, in order of preference."""
+
+
+class HasTransport(Protocol):
+    """Anything holding a transport: a resource, or the client for the seed-named aliases.
+
+    Resource methods annotate ``self`` with this protocol, so the client can expose the
+    very same functions under the official SDKs' operation names.
+    """
+
+    @property
+    def _transport(self) -> Transport: ...
+
+
+class Resource:
+    """Base of the resource classes: holds the transport of the client it belongs to."""
+
+    __slots__ = ("_transport_ref",)
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport_ref = transport
+
+    @property
+    def _transport(self) -> Transport:
+        return self._transport_ref
+
+
+def flags(**values: bool) -> dict[str, str]:
+    """Query parameters for the boolean flags that are set (the API's default is false)."""
+    return {name: "true" for name, value in values.items() if value}
+
+
+def yes_no(value: bool) -> str:
+    """The API's spelling of ``silent``; sent always, because the server defaults to yes."""
+    return "yes" if value else "no"

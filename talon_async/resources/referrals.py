@@ -1,0 +1,55 @@
+"""Referrals: create referral codes for advocates."""
+
+from __future__ import annotations
+
+from types import NoneType
+from typing import Literal, overload
+
+from .._transport import Operation
+from ..models.referrals import NewReferral, NewReferralsForMultipleAdvocates, Referral, ReferralList
+from ._base import DEFAULT_AUTH, HasTransport, Resource, yes_no
+
+
+class ReferralsResource(Resource):
+    """``client.referrals``."""
+
+    __slots__ = ()
+
+    async def create(self: HasTransport, new_referral: NewReferral) -> Referral:
+        """Create a referral code for one advocate."""
+        return await self._transport.send(
+            Operation("POST", "/v1/referrals", Referral, DEFAULT_AUTH, body=new_referral)
+        )
+
+    @overload
+    async def create_for_multiple_advocates(
+        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: Literal[False] = ...
+    ) -> ReferralList: ...
+    @overload
+    async def create_for_multiple_advocates(
+        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: Literal[True]
+    ) -> None: ...
+    @overload
+    async def create_for_multiple_advocates(
+        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: bool
+    ) -> ReferralList | None: ...
+
+    async def create_for_multiple_advocates(
+        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: bool = False
+    ) -> ReferralList | None:
+        """Create referral codes for several advocates at once.
+
+        With ``silent=True`` the API answers 204 without the created referrals and this
+        returns None.
+        """
+        returns: type[ReferralList] | type[None] = NoneType if silent else ReferralList
+        return await self._transport.send(
+            Operation(
+                "POST",
+                "/v1/referrals_for_multiple_advocates",
+                returns,
+                DEFAULT_AUTH,
+                query={"silent": yes_no(silent)},
+                body=body,
+            )
+        )

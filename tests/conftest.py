@@ -1,0 +1,109 @@
+"""Shared fixtures: a real aiohttp server on 127.0.0.1 that records what it receives."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import attrs
+import pytest
+from aiohttp import web
+
+from talon_async import ApiKeyV1, TalonClient
+
+API_KEY = "test-api-key-5f2a"
+
+
+@attrs.frozen
+class Received:
+    """One request as the server saw it."""
+
+    method: str
+    raw_path: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class RecordingServer:
+    """A loopback HTTP server whose answer each test chooses."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.url = ""
+        self._handler: Handler = self._default
+
+    async def _default(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(status=204)
+
+    def respond(
+        self,
+        status: int = 200,
+        body: bytes | str = b"",
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> None:
+        """Answer every following request with this status, body and headers."""
+        payload = body.encode() if isinstance(body, str) else body
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            return web.Response(
+                status=status,
+                body=payload,
+                headers={"Content-Type": content_type, **(headers or {})},
+            )
+
+        self._handler = handler
+
+    def handle(self, handler: Handler) -> None:
+        """Answer every following request with a custom handler."""
+        self._handler = handler
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        self.received.append(
+            Received(
+                method=request.method,
+                raw_path=request.raw_path.split("?", 1)[0],
+                path=request.path,
+                query=dict(request.query),
+                headers=dict(request.headers),
+                body=await request.read(),
+            )
+        )
+        return await self._handler(request)
+
+    @property
+    def last(self) -> Received:
+        return self.received[-1]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[RecordingServer]:
+    recording = RecordingServer()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", recording._dispatch)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    recording.url = f"http://127.0.0.1:{port}"
+    yield recording
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def client(server: RecordingServer) -> AsyncIterator[TalonClient]:
+    async with TalonClient(server.url, auth=ApiKeyV1(API_KEY)) as talon:
+        yield talon
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after_each_test() -> Iterator[None]:
+    """Make unclosed sessions warn inside the test that leaked them (warnings are errors)."""
+    yield
+    gc.collect()
