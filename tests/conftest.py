@@ -85,7 +85,7 @@ class RecordingServer:
 async def server() -> AsyncIterator[RecordingServer]:
     recording = RecordingServer()
     app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", recording._dispatch)
+    app.router.add_route("*", r"/{tail:[\s\S]*}", recording._dispatch)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
