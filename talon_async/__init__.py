@@ -4,12 +4,15 @@ Request and response models live in :mod:`talon_async.models`.
 """
 
 from ._client import TalonClient
+from ._transport import CallOptions
 from ._version import __version__
 from .auth import ApiKeyV1, AuthStrategy, Bearer, ContentSignature
+from .batch import run_batch
 from .errors import (
     AuthConfigurationError,
     AuthenticationError,
     BadRequestError,
+    BulkUpdateError,
     ClientClosedError,
     ConflictError,
     ErrorBody,
@@ -25,14 +28,19 @@ from .errors import (
     TalonStatusError,
     TalonTimeoutError,
 )
+from .retry import DEFAULT_RETRY, NO_RETRY, RetryPolicy
 
 __all__ = [
+    "DEFAULT_RETRY",
+    "NO_RETRY",
     "ApiKeyV1",
     "AuthConfigurationError",
     "AuthStrategy",
     "AuthenticationError",
     "BadRequestError",
     "Bearer",
+    "BulkUpdateError",
+    "CallOptions",
     "ClientClosedError",
     "ConflictError",
     "ContentSignature",
@@ -42,6 +50,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RetryPolicy",
     "ServerError",
     "TalonClient",
     "TalonConnectionError",
@@ -50,4 +59,5 @@ __all__ = [
     "TalonStatusError",
     "TalonTimeoutError",
     "__version__",
+    "run_batch",
 ]

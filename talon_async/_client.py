@@ -15,6 +15,7 @@ from .resources.events import EventsResource
 from .resources.profiles import ProfilesResource
 from .resources.referrals import ReferralsResource
 from .resources.sessions import SessionsResource
+from .retry import DEFAULT_RETRY, RetryPolicy
 
 DEFAULT_TIMEOUT = 15.0
 """Seconds a whole request may take (connecting, sending, reading the answer)."""
@@ -38,6 +39,12 @@ class TalonClient:
     an ``aiohttp.ClientSession`` you own: the client then never closes it. Otherwise the
     client creates its own session on first use and closes it in :meth:`aclose`.
 
+    ``timeout`` bounds each attempt of a call and ``connect_timeout`` the opening of a
+    connection; at most ``max_connections`` requests are on the wire at once, the rest
+    wait for a free connection (that wait counts towards ``timeout``). ``retry`` is the
+    default :class:`RetryPolicy`; every operation also takes ``timeout=``, ``retry=``,
+    ``extra_headers=`` and ``allow_replay=`` for one call (see :class:`CallOptions`).
+
     The operations are grouped by resource (``client.sessions``, ``client.profiles``, ...);
     each one is also available on the client under the official SDKs' name, with the same
     argument order (``client.update_customer_session_v2(...)``).
@@ -52,6 +59,7 @@ class TalonClient:
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         strategies = (auth,) if isinstance(auth, AuthStrategy) else tuple(auth)
         if not strategies or not all(isinstance(s, AuthStrategy) for s in strategies):
@@ -66,6 +74,7 @@ class TalonClient:
             session=session,
             timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout),
             max_connections=max_connections,
+            retry=retry,
         )
         self.coupon_reservations = CouponReservationsResource(self._transport)
         self.referrals = ReferralsResource(self._transport)

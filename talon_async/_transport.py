@@ -7,12 +7,15 @@ Resource modules describe operations as :class:`Operation` values and hand them 
 from __future__ import annotations
 
 import asyncio
+import logging
 import platform
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from types import NoneType
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypedDict, TypeVar, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 import aiohttp
@@ -35,11 +38,17 @@ from .errors import (
     ServerError,
     TalonConnectionError,
     TalonDecodeError,
+    TalonError,
     TalonStatusError,
     TalonTimeoutError,
 )
+from .retry import RetryPolicy
 
 T = TypeVar("T")
+
+logger = logging.getLogger("talon_async")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
 
 USER_AGENT = (
     f"talon-async/{__version__} aiohttp/{aiohttp.__version__} Python/{platform.python_version()}"
@@ -70,6 +79,46 @@ class Operation(Generic[T]):
     path_params: Mapping[str, str] = {}
     query: Mapping[str, str] = {}
     body: Any = None
+    order_key: str | None = None
+    """Calls with the same key never overlap and run in call order (e.g. one session)."""
+
+
+class CallOptions(TypedDict, total=False):
+    """Keyword-only options every operation accepts, for that one call."""
+
+    timeout: float
+    """Seconds the whole call may take per attempt (default: the client's ``timeout``)."""
+    retry: RetryPolicy
+    """The retry policy for this call (default: the client's; ``NO_RETRY`` turns it off)."""
+    extra_headers: Mapping[str, str]
+    """Headers added to the request (e.g. for tracing)."""
+    allow_replay: bool
+    """Declare a POST safe to send twice, so it may be retried like a PUT."""
+
+
+class _KeyedOrder:
+    """One FIFO lock per key, dropped again when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str | None) -> AsyncIterator[None]:
+        if key is None:
+            yield
+            return
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
 
 def normalize_base_url(base_url: str) -> str:
@@ -188,8 +237,11 @@ class Transport:
         session: aiohttp.ClientSession | None,
         timeout: aiohttp.ClientTimeout,
         max_connections: int,
+        retry: RetryPolicy,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
+        self.retry = retry
+        self._order = _KeyedOrder()
         self._auth = tuple(auth)
         self._session = session
         self._owns_session = session is None
@@ -242,32 +294,72 @@ class Transport:
             url += "?" + urlencode(operation.query)
         return url
 
-    async def send(
-        self,
-        operation: Operation[T],
-        *,
-        timeout: aiohttp.ClientTimeout | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> T:
-        """Send one operation and return its decoded result (None for bodiless ones)."""
+    async def send(self, operation: Operation[T], options: CallOptions) -> T:
+        """Send one operation, retrying as the policy allows, and return its result.
+
+        Everything that can be wrong with the input (path parameters, auth, the body)
+        fails here, before any I/O.
+        """
         method = operation.method
         url = self.url_for(operation)
         strategy = self._strategy_for(operation)
-        body = b"" if operation.body is None else encode(operation.body)
-        session = self._get_session()
+        body = None if operation.body is None else encode(operation.body)
         headers = {"Accept": "application/json"}
-        if operation.body is not None:
+        if body is not None:
             headers["Content-Type"] = "application/json"
-        if extra_headers:
-            headers.update(extra_headers)
-        await strategy.apply(method, url, headers, body)
+        headers.update(options.get("extra_headers", {}))
+        timeout = self._timeout
+        if "timeout" in options:
+            timeout = aiohttp.ClientTimeout(
+                total=options["timeout"], sock_connect=timeout.sock_connect
+            )
+        policy = options.get("retry", self.retry)
+        replay_safe = method in IDEMPOTENT_METHODS or options.get("allow_replay", False)
+        async with self._order.hold(operation.order_key):
+            attempt = 0
+            while True:
+                attempt += 1
+                attempt_headers = dict(headers)
+                await strategy.apply(method, url, attempt_headers, body or b"")
+                try:
+                    status, raw = await self._exchange(
+                        method, url, attempt_headers, body, timeout, attempt
+                    )
+                    return decode_success(operation.returns, status, method, url, raw)
+                except TalonError as error:
+                    delay = policy.delay_before_retry(attempt, error, replay_safe=replay_safe)
+                    if delay is None:
+                        error.attempts = attempt
+                        raise
+                    logger.info(
+                        "retrying %s %s in %.2fs after attempt %d failed: %s",
+                        method,
+                        operation.path,
+                        delay,
+                        attempt,
+                        error,
+                    )
+                    await asyncio.sleep(delay)
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        timeout: aiohttp.ClientTimeout,
+        attempt: int,
+    ) -> tuple[int, bytes]:
+        """One HTTP exchange: the status and body of a 2xx answer, else a typed error."""
+        session = self._get_session()
+        started = time.perf_counter()
         try:
             async with session.request(
                 method,
                 URL(url, encoded=True),
-                data=body if operation.body is not None else None,
+                data=body,
                 headers=headers,
-                timeout=timeout or self._timeout,
+                timeout=timeout,
                 allow_redirects=False,
             ) as response:
                 raw = await response.read()
@@ -301,8 +393,17 @@ class Transport:
                 url=url,
                 may_have_reached_server=True,
             ) from exc
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.1f ms (attempt %d)",
+                method,
+                url,
+                status,
+                (time.perf_counter() - started) * 1000,
+                attempt,
+            )
         if 200 <= status < 300:
-            return decode_success(operation.returns, status, method, url, raw)
+            return status, raw
         raise status_error(status, method, url, response_headers, raw)
 
     async def aclose(self) -> None:

@@ -7,7 +7,7 @@ so API keys and signatures cannot leak through an exception.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
@@ -16,6 +16,7 @@ __all__ = [
     "AuthConfigurationError",
     "AuthenticationError",
     "BadRequestError",
+    "BulkUpdateError",
     "ClientClosedError",
     "ConflictError",
     "ErrorBody",
@@ -105,7 +106,18 @@ def _detail(item: Mapping[str, Any]) -> ErrorDetail:
 
 
 class TalonError(Exception):
-    """Base class of every error raised by talon_async."""
+    """Base class of every error raised by talon_async.
+
+    ``attempts`` is how many times the call was sent before this error was raised.
+    """
+
+    attempts: int = 1
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return (
+            message if self.attempts <= 1 else f"{message} (gave up after {self.attempts} attempts)"
+        )
 
 
 class ClientClosedError(TalonError, RuntimeError):
@@ -220,3 +232,25 @@ class TalonDecodeError(TalonError):
         self.text = text
         shown = excerpt(text) if text.strip() else "<empty body>"
         super().__init__(f"{status} from {method} {url} could not be decoded ({reason}): {shown}")
+
+
+class BulkUpdateError(TalonError):
+    """Part of a bulk update that needed several requests failed.
+
+    ``outcomes`` holds one entry per request, in input order: the decoded answer (None
+    when silent) or the exception that request ended with. Part ``i`` carried the
+    profiles ``i * part_size`` up to ``(i + 1) * part_size - 1`` of the input.
+    """
+
+    def __init__(self, outcomes: Sequence[object], *, part_size: int) -> None:
+        self.outcomes = list(outcomes)
+        self.part_size = part_size
+        failed = [(i, o) for i, o in enumerate(self.outcomes) if isinstance(o, Exception)]
+        shown = "; ".join(
+            f"profiles {i * part_size}-{(i + 1) * part_size - 1}: {error}"
+            for i, error in failed[:3]
+        )
+        more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+        super().__init__(
+            f"{len(failed)} of {len(self.outcomes)} parts of the bulk update failed: {shown}{more}"
+        )

@@ -9,7 +9,7 @@ import attrs
 import pytest
 from aiohttp import web
 
-from talon_async import ApiKeyV1, TalonClient
+from talon_async import NO_RETRY, ApiKeyV1, TalonClient
 
 API_KEY = "test-api-key-5f2a"
 
@@ -98,7 +98,8 @@ async def server() -> AsyncIterator[RecordingServer]:
 
 @pytest.fixture
 async def client(server: RecordingServer) -> AsyncIterator[TalonClient]:
-    async with TalonClient(server.url, auth=ApiKeyV1(API_KEY)) as talon:
+    """A client of the recording server that sends every call exactly once."""
+    async with TalonClient(server.url, auth=ApiKeyV1(API_KEY), retry=NO_RETRY) as talon:
         yield talon
 
 

@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 
 from talon_async import (
+    NO_RETRY,
     ApiKeyV1,
     AuthenticationError,
     BadRequestError,
@@ -171,7 +172,8 @@ def _closed_port() -> int:
 
 
 async def test_connection_refused_is_a_connection_error_not_sent() -> None:
-    async with TalonClient(f"http://127.0.0.1:{_closed_port()}", auth=ApiKeyV1("k")) as client:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    async with TalonClient(url, auth=ApiKeyV1("k"), retry=NO_RETRY) as client:
         with pytest.raises(TalonConnectionError) as info:
             await client.customer_data.delete("p")
     assert not isinstance(info.value, TalonTimeoutError)
@@ -195,13 +197,16 @@ async def test_connection_dropped_mid_request_may_have_reached_server(
 
 
 async def test_slow_answer_is_a_timeout(server: RecordingServer) -> None:
+    release = asyncio.Event()
+
     async def slow(request: web.Request) -> web.StreamResponse:
-        await asyncio.sleep(5)
+        await release.wait()
         return web.Response(status=204)
 
     server.handle(slow)
-    async with TalonClient(server.url, auth=ApiKeyV1("k"), timeout=0.2) as client:
+    async with TalonClient(server.url, auth=ApiKeyV1("k"), timeout=0.2, retry=NO_RETRY) as client:
         with pytest.raises(TalonTimeoutError) as info:
             await client.customer_data.delete("p")
+    release.set()
     assert info.value.may_have_reached_server is True
     assert isinstance(info.value, TalonError)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from types import NoneType
+from typing import TYPE_CHECKING
 
-from .._transport import Operation
+from .._transport import CallOptions, Operation
 from ..models.coupons import Coupon, CouponList, CouponReservations
 from ..models.profiles import CustomerProfileList
 from ._base import DEFAULT_AUTH, HasTransport, Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 _PATH = "/v1/coupon_reservations/{couponValue}"
 
@@ -18,7 +22,10 @@ class CouponReservationsResource(Resource):
     __slots__ = ()
 
     async def create(
-        self: HasTransport, coupon_value: str, coupon_reservations: CouponReservations
+        self: HasTransport,
+        coupon_value: str,
+        coupon_reservations: CouponReservations,
+        **options: Unpack[CallOptions],
     ) -> Coupon:
         """Reserve the coupon ``coupon_value`` for the listed customer profiles."""
         return await self._transport.send(
@@ -29,11 +36,15 @@ class CouponReservationsResource(Resource):
                 DEFAULT_AUTH,
                 path_params={"couponValue": coupon_value},
                 body=coupon_reservations,
-            )
+            ),
+            options,
         )
 
     async def delete(
-        self: HasTransport, coupon_value: str, coupon_reservations: CouponReservations
+        self: HasTransport,
+        coupon_value: str,
+        coupon_reservations: CouponReservations,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Remove the reservations of ``coupon_value`` for the listed customer profiles."""
         await self._transport.send(
@@ -44,10 +55,13 @@ class CouponReservationsResource(Resource):
                 DEFAULT_AUTH,
                 path_params={"couponValue": coupon_value},
                 body=coupon_reservations,
-            )
+            ),
+            options,
         )
 
-    async def list_coupons(self: HasTransport, integration_id: str) -> CouponList:
+    async def list_coupons(
+        self: HasTransport, integration_id: str, **options: Unpack[CallOptions]
+    ) -> CouponList:
         """The valid coupons reserved for the customer profile ``integration_id``."""
         return await self._transport.send(
             Operation(
@@ -56,10 +70,13 @@ class CouponReservationsResource(Resource):
                 CouponList,
                 DEFAULT_AUTH,
                 path_params={"integrationId": integration_id},
-            )
+            ),
+            options,
         )
 
-    async def list_customers(self: HasTransport, coupon_value: str) -> CustomerProfileList:
+    async def list_customers(
+        self: HasTransport, coupon_value: str, **options: Unpack[CallOptions]
+    ) -> CustomerProfileList:
         """The customer profiles that hold a reservation of ``coupon_value``."""
         return await self._transport.send(
             Operation(
@@ -68,5 +85,6 @@ class CouponReservationsResource(Resource):
                 CustomerProfileList,
                 DEFAULT_AUTH,
                 path_params={"couponValue": coupon_value},
-            )
+            ),
+            options,
         )

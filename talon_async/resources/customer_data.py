@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from types import NoneType
+from typing import TYPE_CHECKING
 
-from .._transport import Operation
+from .._transport import CallOptions, Operation
 from ._base import DEFAULT_AUTH, HasTransport, Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class CustomerDataResource(Resource):
@@ -13,7 +17,9 @@ class CustomerDataResource(Resource):
 
     __slots__ = ()
 
-    async def delete(self: HasTransport, integration_id: str) -> None:
+    async def delete(
+        self: HasTransport, integration_id: str, **options: Unpack[CallOptions]
+    ) -> None:
         """Delete the personal data of the customer profile ``integration_id``."""
         await self._transport.send(
             Operation(
@@ -22,5 +28,6 @@ class CustomerDataResource(Resource):
                 NoneType,
                 DEFAULT_AUTH,
                 path_params={"integrationId": integration_id},
-            )
+            ),
+            options,
         )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
-from .._transport import Operation
+from .._transport import CallOptions, Operation
 from ..models.events import NewEvent
 from ..models.state import IntegrationState
 from ._base import DEFAULT_AUTH, HasTransport, Resource, flags
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class EventsResource(Resource):
@@ -16,7 +20,11 @@ class EventsResource(Resource):
     __slots__ = ()
 
     async def track(
-        self: HasTransport, new_event: NewEvent, *, dry: bool = False
+        self: HasTransport,
+        new_event: NewEvent,
+        *,
+        dry: bool = False,
+        **options: Unpack[CallOptions],
     ) -> IntegrationState:
         """Track an event (deprecated by Talon.One: ``POST /v1/events``).
 
@@ -35,5 +43,6 @@ class EventsResource(Resource):
                 DEFAULT_AUTH,
                 query=flags(dry=dry),
                 body=new_event,
-            )
+            ),
+            options,
         )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import warnings
 from types import NoneType
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
-from .._transport import Operation
+import attrs
+
+from .._transport import CallOptions, Operation, Transport
+from ..batch import run_batch
+from ..errors import BulkUpdateError
 from ..models.inventory import CustomerInventory
 from ..models.profiles import (
     CustomerProfileAudienceRequest,
@@ -21,8 +25,35 @@ from ..models.state import (
 )
 from ._base import DEFAULT_AUTH, HasTransport, Resource, flags, yes_no
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 MAX_PROFILES_PER_REQUEST = 1000
 """The API's limit on profiles in one bulk update."""
+BULK_PARTS_IN_FLIGHT = 4
+"""Requests in flight at once when a bulk update is larger than one request."""
+
+
+async def _send_bulk(
+    transport: Transport,
+    body: MultipleCustomerProfileIntegrationRequest,
+    silent: bool,
+    options: CallOptions,
+) -> MultipleCustomerProfileIntegrationResponseV2 | None:
+    returns: type[MultipleCustomerProfileIntegrationResponseV2] | type[None] = (
+        NoneType if silent else MultipleCustomerProfileIntegrationResponseV2
+    )
+    return await transport.send(
+        Operation(
+            "PUT",
+            "/v2/customer_profiles",
+            returns,
+            DEFAULT_AUTH,
+            query={"silent": yes_no(silent)},
+            body=body,
+        ),
+        options,
+    )
 
 
 class ProfilesResource(Resource):
@@ -37,6 +68,7 @@ class ProfilesResource(Resource):
         *,
         run_rule_engine: bool = False,
         dry: bool = False,
+        **options: Unpack[CallOptions],
     ) -> IntegrationStateV2:
         """Create or update the customer profile ``integration_id``.
 
@@ -54,7 +86,8 @@ class ProfilesResource(Resource):
                 path_params={"integrationId": integration_id},
                 query=flags(runRuleEngine=run_rule_engine, dry=dry),
                 body=body,
-            )
+            ),
+            options,
         )
 
     @overload
@@ -63,6 +96,7 @@ class ProfilesResource(Resource):
         body: MultipleCustomerProfileIntegrationRequest,
         *,
         silent: Literal[False] = ...,
+        **options: Unpack[CallOptions],
     ) -> MultipleCustomerProfileIntegrationResponseV2: ...
     @overload
     async def update_many_v2(
@@ -70,39 +104,56 @@ class ProfilesResource(Resource):
         body: MultipleCustomerProfileIntegrationRequest,
         *,
         silent: Literal[True],
+        **options: Unpack[CallOptions],
     ) -> None: ...
     @overload
     async def update_many_v2(
-        self: HasTransport, body: MultipleCustomerProfileIntegrationRequest, *, silent: bool
+        self: HasTransport,
+        body: MultipleCustomerProfileIntegrationRequest,
+        *,
+        silent: bool,
+        **options: Unpack[CallOptions],
     ) -> MultipleCustomerProfileIntegrationResponseV2 | None: ...
 
     async def update_many_v2(
-        self: HasTransport, body: MultipleCustomerProfileIntegrationRequest, *, silent: bool = False
+        self: HasTransport,
+        body: MultipleCustomerProfileIntegrationRequest,
+        *,
+        silent: bool = False,
+        **options: Unpack[CallOptions],
     ) -> MultipleCustomerProfileIntegrationResponseV2 | None:
-        """Create or update up to 1000 customer profiles in one request.
+        """Create or update customer profiles in bulk.
 
-        More than 1000 profiles raise ValueError before anything is sent: split them and
-        send the parts yourself, so a failure in one part cannot hide the fate of another.
-        With ``silent=True`` the API answers 204 and this returns None.
+        The API takes at most 1000 profiles per request. A larger body is split into
+        parts of 1000, sent at most 4 at a time; the answers are joined in input order.
+        When any part fails, :class:`BulkUpdateError` is raised with the outcome of every
+        part, so the caller knows exactly which profiles were stored. With
+        ``silent=True`` the API answers 204 and this returns None.
         """
-        count = len(body.customer_profiles or ())
-        if count > MAX_PROFILES_PER_REQUEST:
-            raise ValueError(
-                f"{count} profiles in one bulk update; the API takes at most "
-                f"{MAX_PROFILES_PER_REQUEST} per request"
-            )
-        returns: type[MultipleCustomerProfileIntegrationResponseV2] | type[None] = (
-            NoneType if silent else MultipleCustomerProfileIntegrationResponseV2
+        profiles = body.customer_profiles or []
+        transport = self._transport
+        if len(profiles) <= MAX_PROFILES_PER_REQUEST:
+            return await _send_bulk(transport, body, silent, options)
+        parts = [
+            attrs.evolve(body, customer_profiles=profiles[i : i + MAX_PROFILES_PER_REQUEST])
+            for i in range(0, len(profiles), MAX_PROFILES_PER_REQUEST)
+        ]
+        outcomes = await run_batch(
+            lambda part: _send_bulk(transport, part, silent, options),
+            parts,
+            concurrency=BULK_PARTS_IN_FLIGHT,
         )
-        return await self._transport.send(
-            Operation(
-                "PUT",
-                "/v2/customer_profiles",
-                returns,
-                DEFAULT_AUTH,
-                query={"silent": yes_no(silent)},
-                body=body,
-            )
+        if any(isinstance(outcome, Exception) for outcome in outcomes):
+            raise BulkUpdateError(outcomes, part_size=MAX_PROFILES_PER_REQUEST)
+        if silent:
+            return None
+        return MultipleCustomerProfileIntegrationResponseV2(
+            integration_states=[
+                state
+                for outcome in outcomes
+                if isinstance(outcome, MultipleCustomerProfileIntegrationResponseV2)
+                for state in outcome.integration_states or ()
+            ]
         )
 
     async def update(
@@ -111,6 +162,7 @@ class ProfilesResource(Resource):
         new_customer_profile: NewCustomerProfile,
         *,
         dry: bool = False,
+        **options: Unpack[CallOptions],
     ) -> IntegrationState:
         """Update a customer profile with the v1 endpoint (deprecated by Talon.One)."""
         warnings.warn(
@@ -128,7 +180,8 @@ class ProfilesResource(Resource):
                 path_params={"integrationId": integration_id},
                 query=flags(dry=dry),
                 body=new_customer_profile,
-            )
+            ),
+            options,
         )
 
     async def get_inventory(
@@ -141,6 +194,7 @@ class ProfilesResource(Resource):
         loyalty: bool = False,
         giveaways: bool = False,
         achievements: bool = False,
+        **options: Unpack[CallOptions],
     ) -> CustomerInventory:
         """Everything associated with a customer profile; each flag adds one part."""
         return await self._transport.send(
@@ -158,11 +212,14 @@ class ProfilesResource(Resource):
                     giveaways=giveaways,
                     achievements=achievements,
                 ),
-            )
+            ),
+            options,
         )
 
     async def update_audiences(
-        self: HasTransport, customer_profile_audience_request: CustomerProfileAudienceRequest
+        self: HasTransport,
+        customer_profile_audience_request: CustomerProfileAudienceRequest,
+        **options: Unpack[CallOptions],
     ) -> None:
         """Add profiles to audiences and remove them from audiences.
 
@@ -177,5 +234,6 @@ class ProfilesResource(Resource):
                 NoneType,
                 ("manager_auth", "api_key_v1"),
                 body=customer_profile_audience_request,
-            )
+            ),
+            options,
         )

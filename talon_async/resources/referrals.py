@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from types import NoneType
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
-from .._transport import Operation
+from .._transport import CallOptions, Operation
 from ..models.referrals import NewReferral, NewReferralsForMultipleAdvocates, Referral, ReferralList
 from ._base import DEFAULT_AUTH, HasTransport, Resource, yes_no
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class ReferralsResource(Resource):
@@ -15,27 +18,45 @@ class ReferralsResource(Resource):
 
     __slots__ = ()
 
-    async def create(self: HasTransport, new_referral: NewReferral) -> Referral:
+    async def create(
+        self: HasTransport, new_referral: NewReferral, **options: Unpack[CallOptions]
+    ) -> Referral:
         """Create a referral code for one advocate."""
         return await self._transport.send(
-            Operation("POST", "/v1/referrals", Referral, DEFAULT_AUTH, body=new_referral)
+            Operation("POST", "/v1/referrals", Referral, DEFAULT_AUTH, body=new_referral), options
         )
 
     @overload
     async def create_for_multiple_advocates(
-        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: Literal[False] = ...
+        self: HasTransport,
+        body: NewReferralsForMultipleAdvocates,
+        *,
+        silent: Literal[False] = ...,
+        **options: Unpack[CallOptions],
     ) -> ReferralList: ...
     @overload
     async def create_for_multiple_advocates(
-        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: Literal[True]
+        self: HasTransport,
+        body: NewReferralsForMultipleAdvocates,
+        *,
+        silent: Literal[True],
+        **options: Unpack[CallOptions],
     ) -> None: ...
     @overload
     async def create_for_multiple_advocates(
-        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: bool
+        self: HasTransport,
+        body: NewReferralsForMultipleAdvocates,
+        *,
+        silent: bool,
+        **options: Unpack[CallOptions],
     ) -> ReferralList | None: ...
 
     async def create_for_multiple_advocates(
-        self: HasTransport, body: NewReferralsForMultipleAdvocates, *, silent: bool = False
+        self: HasTransport,
+        body: NewReferralsForMultipleAdvocates,
+        *,
+        silent: bool = False,
+        **options: Unpack[CallOptions],
     ) -> ReferralList | None:
         """Create referral codes for several advocates at once.
 
@@ -51,5 +72,6 @@ class ReferralsResource(Resource):
                 DEFAULT_AUTH,
                 query={"silent": yes_no(silent)},
                 body=body,
-            )
+            ),
+            options,
         )

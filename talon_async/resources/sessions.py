@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import warnings
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .._convert import format_datetime
-from .._transport import Operation
+from .._transport import CallOptions, Operation
 from ..models.sessions import IntegrationRequest, NewCustomerSession
 from ..models.state import IntegrationState, IntegrationStateV2
 from ._base import DEFAULT_AUTH, HasTransport, Resource, flags
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
+def _order_key(customer_session_id: str) -> str:
+    # Updates of one session never overlap: the API answers 409 to parallel updates.
+    return "customer_session:" + customer_session_id
 
 
 class SessionsResource(Resource):
@@ -24,8 +33,12 @@ class SessionsResource(Resource):
         *,
         dry: bool = False,
         now: datetime | None = None,
+        **options: Unpack[CallOptions],
     ) -> IntegrationStateV2:
         """Create or update the customer session ``customer_session_id``.
+
+        Updates of the same session made through this client are sent one at a time, in
+        call order; updates of different sessions run in parallel.
 
         ``dry=True`` evaluates the rules without persisting anything; ``now`` (with
         ``dry=True``) evaluates as if it were that moment.
@@ -40,9 +53,11 @@ class SessionsResource(Resource):
                 IntegrationStateV2,
                 DEFAULT_AUTH,
                 path_params={"customerSessionId": customer_session_id},
+                order_key=_order_key(customer_session_id),
                 query=query,
                 body=integration_request,
-            )
+            ),
+            options,
         )
 
     async def update(
@@ -51,6 +66,7 @@ class SessionsResource(Resource):
         new_customer_session: NewCustomerSession,
         *,
         dry: bool = False,
+        **options: Unpack[CallOptions],
     ) -> IntegrationState:
         """Update a customer session with the v1 endpoint (deprecated by Talon.One)."""
         warnings.warn(
@@ -66,7 +82,9 @@ class SessionsResource(Resource):
                 IntegrationState,
                 DEFAULT_AUTH,
                 path_params={"customerSessionId": customer_session_id},
+                order_key=_order_key(customer_session_id),
                 query=flags(dry=dry),
                 body=new_customer_session,
-            )
+            ),
+            options,
         )
