@@ -3,6 +3,9 @@
 Request and response models live in :mod:`talon_async.models`.
 """
 
+import logging as _logging
+import os as _os
+
 from ._client import TalonClient
 from ._transport import CallOptions
 from ._version import __version__
@@ -28,6 +31,14 @@ from .errors import (
     TalonStatusError,
     TalonTimeoutError,
 )
+from .observe import (
+    Hooks,
+    RawResponse,
+    RequestEvent,
+    ResponseEvent,
+    RetryEvent,
+    capture_responses,
+)
 from .retry import DEFAULT_RETRY, NO_RETRY, RetryPolicy
 
 __all__ = [
@@ -47,9 +58,14 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "ErrorSource",
+    "Hooks",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
+    "RequestEvent",
+    "ResponseEvent",
+    "RetryEvent",
     "RetryPolicy",
     "ServerError",
     "TalonClient",
@@ -59,5 +75,12 @@ __all__ = [
     "TalonStatusError",
     "TalonTimeoutError",
     "__version__",
+    "capture_responses",
     "run_batch",
 ]
+
+_log_level = _os.environ.get("TALON_ASYNC_LOG", "").strip().upper()
+if _log_level:
+    # Opt-in switch for quick debugging: TALON_ASYNC_LOG=debug prints one line per request.
+    _logging.basicConfig()
+    _logging.getLogger("talon_async").setLevel(_log_level)

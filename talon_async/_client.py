@@ -9,6 +9,7 @@ import aiohttp
 
 from ._transport import Transport
 from .auth import AuthStrategy
+from .observe import Hooks
 from .resources.coupon_reservations import CouponReservationsResource
 from .resources.customer_data import CustomerDataResource
 from .resources.events import EventsResource
@@ -21,6 +22,7 @@ DEFAULT_TIMEOUT = 15.0
 """Seconds a whole request may take (connecting, sending, reading the answer)."""
 DEFAULT_CONNECT_TIMEOUT = 5.0
 """Seconds to open a TCP (and TLS) connection."""
+NO_HOOKS = Hooks()
 DEFAULT_MAX_CONNECTIONS = 64
 """Connections the client opens at most; further requests queue for a free one."""
 
@@ -34,16 +36,21 @@ class TalonClient:
                                auth=ApiKeyV1(api_key)) as client:
             state = await client.sessions.update_v2("session-1", request)
 
-    ``auth`` is one strategy or several (e.g. an API key and a manager token); each call
-    uses the first strategy whose scheme its operation accepts. Pass ``session`` to reuse
-    an ``aiohttp.ClientSession`` you own: the client then never closes it. Otherwise the
-    client creates its own session on first use and closes it in :meth:`aclose`.
+    ``auth`` is one strategy or several (e.g. a manager token and an API key); each call
+    uses the first strategy, in the order given, whose scheme its operation accepts.
+    Pass ``session`` to reuse an ``aiohttp.ClientSession`` you own: the client then never
+    closes it. Otherwise the client creates its own session on first use and closes it
+    in :meth:`aclose`.
 
     ``timeout`` bounds each attempt of a call and ``connect_timeout`` the opening of a
     connection; at most ``max_connections`` requests are on the wire at once, the rest
     wait for a free connection (that wait counts towards ``timeout``). ``retry`` is the
     default :class:`RetryPolicy`; every operation also takes ``timeout=``, ``retry=``,
     ``extra_headers=`` and ``allow_replay=`` for one call (see :class:`CallOptions`).
+
+    ``hooks`` are awaited around every attempt (see :class:`Hooks`); ``trace_configs``
+    go to the ``aiohttp.ClientSession`` the client creates (e.g. OpenTelemetry's aiohttp
+    instrumentation). A borrowed session keeps its own trace configs.
 
     The operations are grouped by resource (``client.sessions``, ``client.profiles``, ...);
     each one is also available on the client under the official SDKs' name, with the same
@@ -60,12 +67,19 @@ class TalonClient:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         retry: RetryPolicy = DEFAULT_RETRY,
+        hooks: Hooks = NO_HOOKS,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         strategies = (auth,) if isinstance(auth, AuthStrategy) else tuple(auth)
         if not strategies or not all(isinstance(s, AuthStrategy) for s in strategies):
             raise ValueError("auth must be an AuthStrategy (e.g. ApiKeyV1(key)) or a list of them")
         if timeout <= 0 or connect_timeout <= 0:
             raise ValueError("timeout and connect_timeout must be positive numbers of seconds")
+        if session is not None and trace_configs:
+            raise ValueError(
+                "trace_configs only apply to a session the client creates; add them to the "
+                "aiohttp.ClientSession you pass instead"
+            )
         if max_connections < 1:
             raise ValueError("max_connections must be at least 1")
         self._transport = Transport(
@@ -75,6 +89,8 @@ class TalonClient:
             timeout=aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout),
             max_connections=max_connections,
             retry=retry,
+            hooks=hooks,
+            trace_configs=trace_configs,
         )
         self.coupon_reservations = CouponReservationsResource(self._transport)
         self.referrals = ReferralsResource(self._transport)

@@ -42,6 +42,15 @@ from .errors import (
     TalonStatusError,
     TalonTimeoutError,
 )
+from .observe import (
+    Hooks,
+    RawResponse,
+    RequestEvent,
+    ResponseEvent,
+    RetryEvent,
+    record_response,
+    redact_headers,
+)
 from .retry import RetryPolicy
 
 T = TypeVar("T")
@@ -69,7 +78,7 @@ class Operation(Generic[T]):
     """One call of one API operation, fully described and not yet sent.
 
     ``returns`` is the model a success body decodes into, or ``type(None)`` for operations
-    that answer without a body (204). ``auth`` lists the accepted security schemes, preferred first.
+    that answer without a body (204). ``auth`` lists the accepted security schemes.
     """
 
     method: str
@@ -238,9 +247,13 @@ class Transport:
         timeout: aiohttp.ClientTimeout,
         max_connections: int,
         retry: RetryPolicy,
+        hooks: Hooks,
+        trace_configs: Sequence[aiohttp.TraceConfig],
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self.retry = retry
+        self._hooks = hooks
+        self._trace_configs = list(trace_configs)
         self._order = _KeyedOrder()
         self._auth = tuple(auth)
         self._session = session
@@ -263,6 +276,7 @@ class Transport:
                 ),
                 timeout=self._timeout,
                 headers={"User-Agent": USER_AGENT},
+                trace_configs=self._trace_configs or None,
             )
             # aiohttp silently resends a PUT/DELETE/GET once when the connection drops.
             # Whether a call is replayed is this library's decision, made visibly, so the
@@ -273,10 +287,9 @@ class Transport:
         return self._session
 
     def _strategy_for(self, operation: Operation[Any]) -> AuthStrategy:
-        for scheme in operation.auth:
-            for strategy in self._auth:
-                if strategy.scheme == scheme:
-                    return strategy
+        for strategy in self._auth:
+            if strategy.scheme in operation.auth:
+                return strategy
         configured = ", ".join(s.scheme for s in self._auth) or "none"
         raise AuthConfigurationError(
             f"{operation.method} {operation.path} needs auth scheme "
@@ -339,6 +352,8 @@ class Transport:
                         attempt,
                         error,
                     )
+                    if self._hooks.on_retry is not None:
+                        await self._hooks.on_retry(RetryEvent(method, url, attempt, delay, error))
                     await asyncio.sleep(delay)
 
     async def _exchange(
@@ -352,6 +367,10 @@ class Transport:
     ) -> tuple[int, bytes]:
         """One HTTP exchange: the status and body of a 2xx answer, else a typed error."""
         session = self._get_session()
+        if self._hooks.on_request is not None:
+            await self._hooks.on_request(
+                RequestEvent(method, url, attempt, redact_headers(headers))
+            )
         started = time.perf_counter()
         try:
             async with session.request(
@@ -393,14 +412,14 @@ class Transport:
                 url=url,
                 may_have_reached_server=True,
             ) from exc
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d in %.1f ms (attempt %d)",
-                method,
-                url,
-                status,
-                (time.perf_counter() - started) * 1000,
-                attempt,
+        elapsed = time.perf_counter() - started
+        logger.debug(
+            "%s %s -> %d in %.1f ms (attempt %d)", method, url, status, elapsed * 1000, attempt
+        )
+        record_response(RawResponse(method, url, attempt, status, response_headers, raw))
+        if self._hooks.on_response is not None:
+            await self._hooks.on_response(
+                ResponseEvent(method, url, attempt, status, response_headers, elapsed)
             )
         if 200 <= status < 300:
             return status, raw

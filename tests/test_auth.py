@@ -50,8 +50,8 @@ async def test_content_signature_is_hmac_md5_of_exact_body(server: RecordingServ
     assert "Authorization" not in server.last.headers
 
 
-async def test_bearer_is_used_for_audiences_when_present(server: RecordingServer) -> None:
-    auth: list[AuthStrategy] = [ApiKeyV1("k-1"), Bearer("mgr-token")]
+async def test_first_accepted_strategy_in_client_order_wins(server: RecordingServer) -> None:
+    auth: list[AuthStrategy] = [Bearer("mgr-token"), ApiKeyV1("k-1")]
     async with TalonClient(server.url, auth=auth) as client:
         await client.profiles.update_audiences(CustomerProfileAudienceRequest(data=[]))
         assert server.last.headers["Authorization"] == "Bearer mgr-token"

@@ -480,9 +480,9 @@ async def test_chaos_run_loses_and_duplicates_nothing(server: RecordingServer) -
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert len(results) + len(errors) == calls
     assert all(isinstance(e, TalonError) for e in errors)
-    assert all(isinstance(e, (TalonConnectionError, ConflictError)) for e in errors), Counter(
-        type(e).__name__ for e in errors
-    )
+    # Only what the chaos injects can surface, once retries are exhausted.
+    expected = (TalonConnectionError, ConflictError, RateLimitError, ServerError)
+    assert all(isinstance(e, expected) for e in errors), Counter(type(e).__name__ for e in errors)
     assert len(results) > calls * 0.9  # the run did something
     assert sum(chaos.referrals_created.values()) >= referrals * 0.9
     assert chaos.overlaps == 0

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from .._transport import Transport
 
 DEFAULT_AUTH = ("api_key_v1", "integration_auth")
-"""Schemes most Integration API operations accept, in order of preference."""
+"""The schemes most Integration API operations accept."""
 
 
 class HasTransport(Protocol):

@@ -224,8 +224,8 @@ class ProfilesResource(Resource):
         """Add profiles to audiences and remove them from audiences.
 
         The seed API documents this operation with ``manager_auth`` (a ``Bearer`` token);
-        the current API takes an Application API key. A ``Bearer`` strategy is preferred
-        when the client holds one.
+        the current API takes an Application API key. Either works: give the client the
+        ``Bearer`` strategy first if your deployment needs it for this call.
         """
         await self._transport.send(
             Operation(
