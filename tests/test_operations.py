@@ -363,3 +363,10 @@ async def test_naive_datetime_is_refused_before_io(
             )
         )
     assert server.received == []
+
+
+async def test_now_without_dry_is_refused(server: RecordingServer, client: TalonClient) -> None:
+    request = IntegrationRequest(customer_session=NewCustomerSessionV2(profile_id="p"))
+    with pytest.raises(ValueError, match="dry=True"):
+        await client.sessions.update_v2("s-1", request, now=WHEN)
+    assert server.received == []

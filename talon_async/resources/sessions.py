@@ -43,6 +43,8 @@ class SessionsResource(Resource):
         ``dry=True`` evaluates the rules without persisting anything; ``now`` (with
         ``dry=True``) evaluates as if it were that moment.
         """
+        if now is not None and not dry:
+            raise ValueError("now= is only accepted together with dry=True")
         query = flags(dry=dry)
         if now is not None:
             query["now"] = format_datetime(now)

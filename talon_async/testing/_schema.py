@@ -1,0 +1,266 @@
+"""A small validator for request bodies, and the schemas of the bodies the fake accepts.
+
+A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
+``"object"`` for a free-form object, ``"date-time"``), an :class:`Obj`, an :class:`Arr`,
+a :class:`MapOf` or a :class:`OneOf`. Validation collects every problem as an error
+item whose ``source.pointer`` is the JSON pointer of the offending member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from ._wire import JsonObject, error_item, parse_timestamp
+
+
+@dataclass(frozen=True)
+class Obj:
+    """A JSON object with known members; unknown members are ignored."""
+
+    fields: Mapping[str, Schema]
+    required: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Arr:
+    """A JSON array whose items all follow one schema."""
+
+    items: Schema
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A JSON object with free keys whose values all follow one schema."""
+
+    values: Schema
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A string out of a fixed set."""
+
+    choices: tuple[str, ...]
+
+
+Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf
+
+
+def _type_problem(value: Any, kind: str) -> str | None:
+    if kind == "string":
+        return None if isinstance(value, str) else "must be a string"
+    if kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "must be an integer"
+    if kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else "must be a number"
+    if kind == "boolean":
+        return None if isinstance(value, bool) else "must be a boolean"
+    if kind == "object":
+        return None if isinstance(value, dict) else "must be an object"
+    if kind == "date-time":
+        if not isinstance(value, str):
+            return "must be an RFC 3339 date-time string"
+        try:
+            parse_timestamp(value)
+        except ValueError:
+            return "must be an RFC 3339 date-time string"
+        return None
+    raise ValueError(f"unknown schema type {kind!r}")
+
+
+def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
+    """Every problem of ``value`` against ``schema``, as error items (empty when valid)."""
+    where = pointer or "/"
+    if isinstance(schema, str):
+        problem = _type_problem(value, schema)
+        return [] if problem is None else [_invalid(where, problem)]
+    if isinstance(schema, OneOf):
+        if value in schema.choices:
+            return []
+        return [_invalid(where, "must be one of " + ", ".join(schema.choices))]
+    if isinstance(schema, Arr):
+        if not isinstance(value, list):
+            return [_invalid(where, "must be an array")]
+        if schema.max_items is not None and len(value) > schema.max_items:
+            return [_invalid(where, f"must have at most {schema.max_items} items")]
+        return [
+            problem
+            for index, item in enumerate(value)
+            for problem in validate(item, schema.items, f"{pointer}/{index}")
+        ]
+    if not isinstance(value, dict):
+        return [_invalid(where, "must be an object")]
+    if isinstance(schema, MapOf):
+        return [
+            problem
+            for key, item in value.items()
+            for problem in validate(item, schema.values, f"{pointer}/{key}")
+        ]
+    problems = [
+        _invalid(f"{pointer}/{name}", "is required")
+        for name in sorted(schema.required)
+        if value.get(name) is None
+    ]
+    for name, member_schema in schema.fields.items():
+        member = value.get(name)
+        if member is not None:
+            problems += validate(member, member_schema, f"{pointer}/{name}")
+    return problems
+
+
+def _invalid(pointer: str, problem: str) -> JsonObject:
+    return error_item("Invalid request body", f"{pointer} {problem}", pointer=pointer)
+
+
+def _obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
+    return Obj(fields, frozenset(required))
+
+
+SESSION_STATES = ("open", "closed", "partially_returned", "cancelled")
+SESSION_CONTENT = (
+    "customerSession",
+    "customerProfile",
+    "coupons",
+    "triggeredCampaigns",
+    "referral",
+    "loyalty",
+    "event",
+    "awardedGiveaways",
+    "ruleFailureReasons",
+    "previousReturns",
+    "campaignEligibility",
+)
+PROFILE_CONTENT = (
+    "customerProfile",
+    "triggeredCampaigns",
+    "loyalty",
+    "event",
+    "awardedGiveaways",
+    "ruleFailureReasons",
+    "campaignEligibility",
+)
+
+_ADDITIONAL_COSTS = MapOf(_obj(("price",), price="number"))
+_STRINGS = Arr("string")
+
+CART_ITEM = _obj(
+    ("sku", "quantity"),
+    name="string",
+    sku="string",
+    quantity="integer",
+    returnedQuantity="integer",
+    remainingQuantity="integer",
+    price="number",
+    category="string",
+    product=_obj(("name",), name="string"),
+    weight="number",
+    height="number",
+    width="number",
+    length="number",
+    position="number",
+    attributes="object",
+    additionalCosts=_ADDITIONAL_COSTS,
+    catalogItemID="integer",
+    selectedPriceType="string",
+    adjustmentReferenceId="string",
+    adjustmentEffectiveFrom="date-time",
+    adjustmentEffectiveUntil="date-time",
+    prices="object",
+)
+
+NEW_CUSTOMER_SESSION_V2 = _obj(
+    profileId="string",
+    storeIntegrationId="string",
+    evaluableCampaignIds=Arr("integer"),
+    couponCodes=Arr("string", max_items=100),
+    referralCode="string",
+    loyaltyCards=_STRINGS,
+    state=OneOf(SESSION_STATES),
+    cartItems=Arr(CART_ITEM),
+    experimentVariantAllocations=Arr("object"),
+    additionalCosts=_ADDITIONAL_COSTS,
+    identifiers=_STRINGS,
+    attributes="object",
+)
+
+INTEGRATION_REQUEST = _obj(
+    ("customerSession",),
+    customerSession=NEW_CUSTOMER_SESSION_V2,
+    responseContent=Arr(OneOf(SESSION_CONTENT)),
+)
+
+NEW_CUSTOMER_SESSION = _obj(
+    profileId="string",
+    coupon="string",
+    referral="string",
+    state=OneOf(SESSION_STATES),
+    cartItems=Arr(CART_ITEM),
+    identifiers=_STRINGS,
+    total="number",
+    attributes="object",
+)
+
+NEW_EVENT = _obj(
+    ("type", "attributes", "sessionId"),
+    profileId="string",
+    storeIntegrationId="string",
+    type="string",
+    attributes="object",
+    sessionId="string",
+)
+
+NEW_CUSTOMER_PROFILE = _obj(attributes="object")
+
+CUSTOMER_PROFILE_REQUEST_V2 = _obj(
+    attributes="object",
+    evaluableCampaignIds=Arr("integer"),
+    responseContent=Arr(OneOf(PROFILE_CONTENT)),
+    audiencesChanges=_obj(("adds", "deletes"), adds=Arr("integer"), deletes=Arr("integer")),
+)
+
+MULTIPLE_PROFILES_REQUEST = _obj(
+    customerProfiles=Arr(
+        _obj(("integrationId",), integrationId="string", attributes="object"), max_items=1000
+    ),
+)
+
+AUDIENCE_REQUEST = _obj(
+    data=Arr(
+        _obj(
+            ("action", "profileIntegrationId", "audienceId"),
+            action=OneOf(("add", "delete")),
+            profileIntegrationId="string",
+            audienceId="integer",
+        ),
+        max_items=1000,
+    ),
+)
+
+COUPON_RESERVATIONS = _obj(("integrationIDs",), integrationIDs=Arr("string", max_items=1000))
+
+_REFERRAL_COMMON: dict[str, Schema] = {
+    "startDate": "date-time",
+    "expiryDate": "date-time",
+    "usageLimit": "integer",
+    "campaignId": "integer",
+    "attributes": "object",
+}
+
+NEW_REFERRAL = _obj(
+    ("campaignId", "advocateProfileIntegrationId"),
+    advocateProfileIntegrationId="string",
+    friendProfileIntegrationId="string",
+    **_REFERRAL_COMMON,
+)
+
+NEW_REFERRALS_FOR_MULTIPLE_ADVOCATES = _obj(
+    ("campaignId", "advocateProfileIntegrationIds", "usageLimit"),
+    advocateProfileIntegrationIds=_STRINGS,
+    validCharacters=_STRINGS,
+    referralPattern="string",
+    **_REFERRAL_COMMON,
+)
