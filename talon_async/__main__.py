@@ -1,0 +1,228 @@
+"""``python -m talon_async demo``: a realistic cart flow, against the built-in fake or a
+real deployment.
+
+With no arguments the demo starts :class:`~talon_async.testing.FakeTalon` on 127.0.0.1 and
+runs everything there. With ``--base-url`` (and ``TALON_API_KEY`` in the environment) it
+runs against that deployment, with ``dry=true`` on every call that has it, and skips the
+calls that cannot be dry-run, unless ``--no-dry-run`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
+from typing import TypeVar
+
+from . import ApiKeyV1, NotFoundError, TalonClient, TalonError
+from .models import (
+    AcceptCouponEffectProps,
+    AddLoyaltyPointsEffectProps,
+    CartItem,
+    CouponReservations,
+    CustomerProfileIntegrationRequestV2,
+    Effect,
+    IntegrationRequest,
+    NewCustomerSessionV2,
+    NewEvent,
+    NewReferral,
+    RejectCouponEffectProps,
+    SetDiscountEffectProps,
+)
+
+T = TypeVar("T")
+
+PROFILE_ID = "demo-customer-1"
+SESSION_ID = "demo-session-1"
+COUPON = "WELCOME10"
+CART = [
+    CartItem(sku="SHOE-42", name="Running shoe", quantity=1, price=89.90, category="shoes"),
+    CartItem(sku="SOCK-3P", name="Socks, 3 pack", quantity=2, price=12.50, category="socks"),
+    CartItem(sku="BOTTLE", name="Water bottle", quantity=1, price=15.00, category="gear"),
+]
+
+
+def describe(effect: Effect) -> str:
+    """One short line for an effect, using its typed props where we know them."""
+    match effect.props:
+        case SetDiscountEffectProps(name=name, value=value):
+            return f"discount {name!r}: -{value:.2f}"
+        case AcceptCouponEffectProps(value=code):
+            return f"coupon {code} accepted"
+        case RejectCouponEffectProps(value=code, rejection_reason=reason):
+            return f"coupon {code} rejected ({reason})"
+        case AddLoyaltyPointsEffectProps(value=points, program_id=program):
+            return f"+{points:g} loyalty points in program {program}"
+        case _:
+            return effect.effect_type
+
+
+class Demo:
+    """Runs the steps, timing each and printing one line per step."""
+
+    def __init__(self, client: TalonClient, *, dry: bool) -> None:
+        self.client = client
+        self.dry = dry
+        self.step = 0
+        self.failures = 0
+
+    async def run(self, title: str, call: Callable[[], Awaitable[T]]) -> T | None:
+        self.step += 1
+        started = time.perf_counter()
+        try:
+            result = await call()
+        except NotFoundError as error:
+            if not self.dry:
+                raise
+            # A dry run stores nothing, so what it would have created is not there to read.
+            print(f"{self.step:2}. {title:<44} not found (dry runs store nothing): {error.status}")
+            return None
+        except TalonError as error:
+            self.failures += 1
+            print(f"{self.step:2}. {title:<44} FAILED: {error}")
+            return None
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"{self.step:2}. {title:<44} {elapsed:7.1f} ms")
+        return result
+
+    def skip(self, title: str, why: str) -> None:
+        self.step += 1
+        print(f"{self.step:2}. {title:<44} skipped ({why})")
+
+    async def flow(self) -> None:
+        client, dry = self.client, self.dry
+        state = await self.run(
+            f"update profile {PROFILE_ID}",
+            lambda: client.profiles.update_v2(
+                PROFILE_ID,
+                CustomerProfileIntegrationRequestV2(attributes={"Name": "Ada", "tier": "gold"}),
+                run_rule_engine=dry,
+                dry=dry,
+            ),
+        )
+        if state is not None and state.customer_profile is not None:
+            print(f"      profile attributes: {state.customer_profile.attributes}")
+        session = NewCustomerSessionV2(
+            profile_id=PROFILE_ID, coupon_codes=[COUPON, "NOPE-123"], cart_items=CART
+        )
+        opened = await self.run(
+            f"open session with {len(CART)} items, 2 coupon codes",
+            lambda: client.sessions.update_v2(
+                SESSION_ID, IntegrationRequest(customer_session=session), dry=dry
+            ),
+        )
+        if opened is not None:
+            for effect in opened.effects:
+                print(f"      effect: {describe(effect)}")
+        if dry:
+            self.skip(f"reserve coupon {COUPON}", "no dry run for this call")
+            self.skip("create a referral code", "no dry run for this call")
+        else:
+            coupon = await self.run(
+                f"reserve coupon {COUPON} for {PROFILE_ID}",
+                lambda: client.coupon_reservations.create(
+                    COUPON, CouponReservations(integration_ids=[PROFILE_ID])
+                ),
+            )
+            if coupon is not None:
+                print(f"      reserved: {coupon.value} (used {coupon.usage_counter} times)")
+            referral = await self.run(
+                "create a referral code",
+                lambda: client.referrals.create(
+                    NewReferral(campaign_id=1, advocate_profile_integration_id=PROFILE_ID)
+                ),
+            )
+            if referral is not None:
+                print(f"      referral code: {referral.code}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # trackEvent is v1
+            await self.run(
+                "track event 'viewedPromoPage' (v1)",
+                lambda: client.events.track(
+                    NewEvent(
+                        type="viewedPromoPage",
+                        attributes={},
+                        session_id=SESSION_ID,
+                        profile_id=PROFILE_ID,
+                    ),
+                    dry=dry,
+                ),
+            )
+        inventory = await self.run(
+            "read the customer's inventory",
+            lambda: client.profiles.get_inventory(
+                PROFILE_ID, profile=True, coupons=True, loyalty=True, referrals=True
+            ),
+        )
+        if inventory is not None:
+            coupons = [c.value for c in inventory.coupons or ()]
+            print(f"      coupons: {coupons}, referrals: {len(inventory.referrals or ())}")
+        closing = NewCustomerSessionV2(
+            profile_id=PROFILE_ID, coupon_codes=[COUPON], cart_items=CART, state="closed"
+        )
+        closed = await self.run(
+            "close the session",
+            lambda: client.sessions.update_v2(
+                SESSION_ID,
+                IntegrationRequest(
+                    customer_session=closing, response_content=["customerSession", "loyalty"]
+                ),
+                dry=dry,
+            ),
+        )
+        if closed is not None and closed.customer_session is not None:
+            print(
+                f"      session {closed.customer_session.state}, "
+                f"total {closed.customer_session.total:.2f}"
+            )
+
+
+async def demo(base_url: str | None, api_key: str | None, dry: bool) -> int:
+    async with AsyncExitStack() as stack:
+        if base_url is None:
+            from .testing import FakeTalon, coupon_codes, loyalty_points
+
+            fake = await stack.enter_async_context(FakeTalon())
+            fake.add_coupon(COUPON)
+            fake.add_rule(coupon_codes(percent=10), name="10% off with a welcome coupon")
+            fake.add_rule(loyalty_points(1, 1.0), name="1 point per euro")
+            client = fake.client()
+            print(f"talon_async demo against the built-in fake API at {fake.url}")
+        else:
+            if not api_key:
+                print("set TALON_API_KEY to run the demo against a deployment", file=sys.stderr)
+                return 2
+            client = TalonClient(base_url, auth=ApiKeyV1(api_key))
+            mode = "dry run" if dry else "REAL writes"
+            print(f"talon_async demo against {client.base_url} ({mode})")
+        await stack.enter_async_context(client)
+        runner = Demo(client, dry=dry)
+        started = time.perf_counter()
+        await runner.flow()
+        total = (time.perf_counter() - started) * 1000
+        print(f"{runner.step} steps in {total:.1f} ms, {runner.failures} failed")
+        return 1 if runner.failures else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m talon_async")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("demo", help="run a cart flow against the fake or a deployment")
+    run.add_argument("--base-url", help="a Talon.One deployment (default: the built-in fake)")
+    run.add_argument(
+        "--no-dry-run",
+        action="store_true",
+        help="with --base-url: really write to the deployment",
+    )
+    args = parser.parse_args(argv)
+    dry = args.base_url is not None and not args.no_dry_run
+    return asyncio.run(demo(args.base_url, os.environ.get("TALON_API_KEY"), dry))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
