@@ -460,7 +460,7 @@ async def test_chaos_run_loses_and_duplicates_nothing(server: RecordingServer) -
     chaos = ChaosServer(seed=7)
     server.handle(chaos)
     policy = RetryPolicy(max_retries=4, backoff=0.0)
-    calls = 2000
+    calls = 3000
     referrals = 300
 
     async def one(n: int) -> object:
