@@ -202,6 +202,24 @@ def status_error(
     )
 
 
+def connection_error(
+    method: str, url: str, exc: aiohttp.ClientError | asyncio.TimeoutError
+) -> TalonConnectionError:
+    """The typed error for a failure below HTTP, and whether the request may have gone out."""
+    error_type: type[TalonConnectionError] = TalonConnectionError
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        error_type, reason, sent = TalonTimeoutError, "timed out connecting", False
+    elif isinstance(exc, asyncio.TimeoutError):
+        error_type, reason, sent = TalonTimeoutError, "timed out waiting for the response", True
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        reason, sent = f"cannot connect: {exc}", False
+    else:
+        reason, sent = f"connection failed: {type(exc).__name__}: {exc}", True
+    return error_type(
+        f"{method} {url}: {reason}", method=method, url=url, may_have_reached_server=sent
+    )
+
+
 def decode_success(returns: type[T], status: int, method: str, url: str, raw: bytes) -> T:
     """Decode a 2xx body into the operation's model (None for bodiless operations)."""
     if returns is NoneType:
@@ -384,34 +402,8 @@ class Transport:
                 raw = await response.read()
                 status = response.status
                 response_headers = response.headers
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise TalonTimeoutError(
-                f"{method} {url}: timed out connecting",
-                method=method,
-                url=url,
-                may_have_reached_server=False,
-            ) from exc
-        except asyncio.TimeoutError as exc:
-            raise TalonTimeoutError(
-                f"{method} {url}: timed out waiting for the response",
-                method=method,
-                url=url,
-                may_have_reached_server=True,
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise TalonConnectionError(
-                f"{method} {url}: cannot connect: {exc}",
-                method=method,
-                url=url,
-                may_have_reached_server=False,
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise TalonConnectionError(
-                f"{method} {url}: connection failed: {type(exc).__name__}: {exc}",
-                method=method,
-                url=url,
-                may_have_reached_server=True,
-            ) from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise connection_error(method, url, exc) from exc
         elapsed = time.perf_counter() - started
         logger.debug(
             "%s %s -> %d in %.1f ms (attempt %d)", method, url, status, elapsed * 1000, attempt
