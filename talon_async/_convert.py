@@ -11,7 +11,8 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any, TypeVar, cast
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, cast, get_args, get_origin
 from uuid import UUID
 
 import attrs
@@ -72,6 +73,37 @@ converter.register_structure_hook(datetime, lambda value, _: parse_datetime(valu
 converter.register_unstructure_hook(datetime, format_datetime)
 converter.register_structure_hook(UUID, lambda value, _: UUID(value))
 converter.register_unstructure_hook(UUID, str)
+
+
+def _optional_inner(type_: Any) -> Any:
+    """``X`` for ``X | None`` (one type besides None), else None."""
+    if get_origin(type_) not in (Union, UnionType):
+        return None
+    members = [arg for arg in get_args(type_) if arg is not NoneType]
+    return members[0] if len(members) == 1 else None
+
+
+def _structure_optional_factory(type_: Any) -> Callable[[Any, Any], Any]:
+    # cattrs' generic Optional hook looks the inner hook up on every call; most response
+    # fields are optional, so resolve it once per type instead.
+    inner = _optional_inner(type_)
+    if inner in (str, int, float, bool):
+
+        def structure_optional_builtin(value: Any, _: Any) -> Any:
+            return None if value is None else inner(value)
+
+        return structure_optional_builtin
+    structure_inner = converter.get_structure_hook(inner)
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        return None if value is None else structure_inner(value, inner)
+
+    return structure_optional
+
+
+converter.register_structure_hook_factory(
+    lambda type_: _optional_inner(type_) is not None, _structure_optional_factory
+)
 
 
 def _is_model(cls: Any) -> bool:
