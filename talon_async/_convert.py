@@ -7,7 +7,7 @@ Hooks are generated once per model class (on first use) and cached by cattrs.
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -16,7 +16,9 @@ from typing import Any, TypeVar, Union, cast, get_args, get_origin
 from uuid import UUID
 
 import attrs
+import orjson
 from cattrs import Converter
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .models._base import WIRE_NAME, Model
@@ -71,6 +73,16 @@ def format_datetime(value: datetime) -> str:
 
 converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
 converter.register_unstructure_hook(datetime, format_datetime)
+
+
+def finite_float(value: float) -> float:
+    """Refuse NaN and infinities, which JSON cannot carry (orjson would send null)."""
+    if not math.isfinite(value):
+        raise ValueError(f"{value} cannot be sent as JSON; use a finite number")
+    return value
+
+
+converter.register_unstructure_hook(float, finite_float)
 converter.register_structure_hook(UUID, lambda value, _: UUID(value))
 converter.register_unstructure_hook(UUID, str)
 
@@ -101,9 +113,64 @@ def _structure_optional_factory(type_: Any) -> Callable[[Any, Any], Any]:
     return structure_optional
 
 
-converter.register_structure_hook_factory(
-    lambda type_: _optional_inner(type_) is not None, _structure_optional_factory
-)
+def _unstructure_optional_factory(type_: Any) -> Callable[[Any], Any]:
+    inner = _optional_inner(type_)
+    unstructure_inner = converter.get_unstructure_hook(inner)
+    if unstructure_inner is identity:
+        return identity  # cattrs then reads the attribute directly
+
+    def unstructure_optional(value: Any) -> Any:
+        return None if value is None else unstructure_inner(value)
+
+    return unstructure_optional
+
+
+def _is_optional(type_: Any) -> bool:
+    return _optional_inner(type_) is not None
+
+
+converter.register_structure_hook_factory(_is_optional, _structure_optional_factory)
+converter.register_unstructure_hook_factory(_is_optional, _unstructure_optional_factory)
+
+_JSON_SCALARS = frozenset({str, int, bool, NoneType})
+"""JSON values that need no work to be sent (floats are checked for NaN and infinity)."""
+
+
+def _is_json_object(type_: Any) -> bool:
+    return bool(type_ == dict[str, Any])
+
+
+def _structure_json_object(value: Any, _: Any) -> dict[str, Any]:
+    # Free-form objects (attributes, payloads) arrive as freshly parsed dicts: keep them.
+    if type(value) is not dict:
+        raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _unstructure_json_value(value: Any) -> Any:
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is float:
+        return finite_float(value)
+    if kind is dict:
+        return _unstructure_json_object(value)
+    if kind is list:
+        return [_unstructure_json_value(item) for item in value]
+    return converter.unstructure(value)
+
+
+def _unstructure_json_object(value: dict[str, Any]) -> dict[str, Any]:
+    # Plain JSON values need no dispatch per value; anything else (a datetime, a model)
+    # still goes through the converter.
+    return {
+        key: item if type(item) in _JSON_SCALARS else _unstructure_json_value(item)
+        for key, item in value.items()
+    }
+
+
+converter.register_structure_hook_func(_is_json_object, _structure_json_object)
+converter.register_unstructure_hook_func(_is_json_object, _unstructure_json_object)
 
 
 def _is_model(cls: Any) -> bool:
@@ -135,12 +202,18 @@ def _structure_factory(cls: type[Model]) -> Callable[[Mapping[str, Any], Any], M
     if cls is not Effect:
         return structure
 
+    props_hooks = {
+        effect_type: (props_type, converter.get_structure_hook(props_type))
+        for effect_type, props_type in EFFECT_PROPS_TYPES.items()
+    }
+
     def structure_effect(data: Mapping[str, Any], _: Any) -> Model:
         effect = structure(data, cls)
         assert isinstance(effect, Effect)
-        props_type = EFFECT_PROPS_TYPES.get(effect.effect_type)
-        if props_type is not None and isinstance(effect.props, Mapping):
-            effect.props = cast(EffectProps, converter.structure(effect.props, props_type))
+        known_props = props_hooks.get(effect.effect_type)
+        if known_props is not None and isinstance(effect.props, Mapping):
+            props_type, structure_props = known_props
+            effect.props = cast(EffectProps, structure_props(effect.props, props_type))
         return effect
 
     return structure_effect
@@ -166,18 +239,15 @@ def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
 converter.register_structure_hook_factory(_is_model, _structure_factory)
 converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)
 
-_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-_decoder = json.JSONDecoder()
-
 
 def encode(value: Any) -> bytes:
     """Unstructure a model (or plain data) and serialize it to compact UTF-8 JSON."""
-    return _encoder.encode(converter.unstructure(value)).encode()
+    return orjson.dumps(converter.unstructure(value))
 
 
 def decode_json(body: bytes) -> Any:
     """Parse JSON bytes (raises ValueError on anything that is not one JSON document)."""
-    return _decoder.decode(body.decode())
+    return orjson.loads(body)
 
 
 def structure(data: Any, cls: type[T]) -> T:

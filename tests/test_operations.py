@@ -370,3 +370,19 @@ async def test_now_without_dry_is_refused(server: RecordingServer, client: Talon
     with pytest.raises(ValueError, match="dry=True"):
         await client.sessions.update_v2("s-1", request, now=WHEN)
     assert server.received == []
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+async def test_non_finite_number_is_refused_before_io(
+    server: RecordingServer, client: TalonClient, bad: float
+) -> None:
+    cart = [CartItem(sku="A", quantity=1, price=bad)]
+    with pytest.raises(ValueError, match="finite"):
+        await client.sessions.update_v2(
+            "s-1", IntegrationRequest(customer_session=NewCustomerSessionV2(cart_items=cart))
+        )
+    with pytest.raises(ValueError, match="finite"):
+        await client.profiles.update_v2(
+            "p-1", CustomerProfileIntegrationRequestV2(attributes={"score": [1.5, bad]})
+        )
+    assert server.received == []

@@ -1,0 +1,115 @@
+"""Encode and decode cost of the session-update bodies, without any network.
+
+Decode is the ~28 KB ``IntegrationStateV2`` response, from bytes to a typed object:
+
+* talon_async: ``structure(decode_json(raw), IntegrationStateV2)``, the very two calls
+  ``Transport`` makes for a 2xx answer;
+* official SDK: what ``update_customer_session_v2`` does with the answer (decode the
+  bytes, then ``ApiClient.deserialize``, i.e. ``json.loads`` + ``IntegrationStateV2.from_dict``),
+  and, for reference, ``IntegrationStateV2.from_json`` on an already decoded str;
+* ``json.loads`` alone, for orientation: no library can go below it with the stdlib parser.
+
+Encode is the 30-item ``IntegrationRequest`` from a typed object to the bytes on the wire:
+
+* talon_async: ``talon_async._convert.encode`` (what ``Transport.send`` calls);
+* official SDK: ``json.dumps(ApiClient.sanitize_for_serialization(request))`` encoded to
+  UTF-8, which is what ``param_serialize`` and its REST client do before sending. (The
+  model's own ``to_json()`` is no alternative: it raises ``TypeError`` on this request,
+  because ``to_dict()`` leaves the UUID and datetime values in for ``json.dumps``.)
+* ``json.dumps`` of the equivalent plain dict, for orientation.
+
+Each case runs in a loop sized to take ``--min-time`` seconds, repeated ``--repeats``
+times with the garbage collector left on (as in real use); the report gives the median
+and the best per-call time in microseconds. Run as ``python -m benchmarks.codec``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks.payload import request_body, response_bytes
+
+
+def time_call(func: Callable[[], object], min_time: float, repeats: int) -> dict[str, float]:
+    """Median and best microseconds per call of ``func``."""
+    func()  # first call builds caches (converter hooks, pydantic validators)
+    loops = 1
+    while True:
+        began = time.perf_counter()
+        for _ in range(loops):
+            func()
+        elapsed = time.perf_counter() - began
+        if elapsed >= min_time / 4 or loops >= 1_000_000:
+            break
+        loops *= 2
+    loops = max(1, int(loops * min_time / max(elapsed, 1e-9)))
+    per_call = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        for _ in range(loops):
+            func()
+        per_call.append((time.perf_counter() - began) / loops * 1e6)
+    return {"median_us": statistics.median(per_call), "best_us": min(per_call), "loops": loops}
+
+
+def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
+    """The callables to time, grouped into "decode" and "encode"."""
+    from talon_async._convert import decode_json, encode, structure
+    from talon_async.models import IntegrationRequest, IntegrationStateV2
+
+    raw = response_bytes()
+    document = request_body()
+    request = structure(document, IntegrationRequest)
+    decode: dict[str, Callable[[], object]] = {
+        "json.loads": lambda: json.loads(raw),
+        "talon_async": lambda: structure(decode_json(raw), IntegrationStateV2),
+    }
+    encode_cases: dict[str, Callable[[], object]] = {
+        "json.dumps": lambda: json.dumps(document, separators=(",", ":")).encode(),
+        "talon_async": lambda: encode(request),
+    }
+    if official:
+        import talon_one
+
+        client = talon_one.ApiClient()
+        text = raw.decode()
+        sdk_request = talon_one.IntegrationRequest.from_dict(document)
+        sdk_state = talon_one.IntegrationStateV2
+
+        decode["official"] = lambda: client.deserialize(
+            raw.decode("utf-8"), "IntegrationStateV2", "application/json"
+        )
+        decode["official from_json"] = lambda: sdk_state.from_json(text)
+        encode_cases["official"] = lambda: json.dumps(
+            client.sanitize_for_serialization(sdk_request)
+        ).encode("utf-8")
+    return {"decode": decode, "encode": encode_cases}
+
+
+def measure(official: bool, min_time: float, repeats: int) -> dict[str, Any]:
+    """Time every case; returns {"decode": {name: timing}, "encode": {...}, sizes}."""
+    result: dict[str, Any] = {
+        "response_bytes": len(response_bytes()),
+        "request_bytes": len(json.dumps(request_body(), separators=(",", ":"))),
+    }
+    for group, funcs in cases(official).items():
+        result[group] = {name: time_call(f, min_time, repeats) for name, f in funcs.items()}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Encode/decode timings (prints JSON).")
+    parser.add_argument("--official", action="store_true", help="include the official SDK")
+    parser.add_argument("--min-time", type=float, default=0.3, help="seconds per repeat")
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.official, args.min_time, args.repeats)))
+
+
+if __name__ == "__main__":
+    main()

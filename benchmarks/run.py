@@ -1,0 +1,496 @@
+"""Run every benchmark, print the tables and save the results as JSON.
+
+    python -m benchmarks                  # full run against nginx (~8 minutes)
+    python -m benchmarks --smoke          # seconds; aiohttp server, no official SDK
+    python -m benchmarks --sections throughput --concurrency 64 --repeats 3
+
+Each measurement runs in its own process; the orchestrator only starts servers, collects
+JSON and does the arithmetic. See benchmarks/README.md for what is measured and how.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks import imports, payload, servers
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+SECTIONS = ("codec", "imports", "throughput", "memory")
+ALL_CLIENTS = ("talon_async", "floor", "official")
+
+TARGETS = {
+    "throughput_vs_official": 3.0,  # talon_async / official at concurrency 64, at least
+    "throughput_vs_floor": 0.8,  # talon_async / floor at concurrency 64, at least
+    "decode_vs_official": 0.5,  # talon_async / official decode time, at most
+    "import_vs_official": 1 / 20,  # import time ratio, at most
+    "rss_vs_official": 0.4,  # RSS after import ratio, at most
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def child(module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m benchmarks.<module> args`` and return the JSON it prints."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmarks.{module} {' '.join(args)} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in cpuinfo
+                    if line.startswith("model name")
+                ),
+                model,
+            )
+    except OSError:
+        pass
+    versions = {}
+    for name in ("aiohttp", "attrs", "cattrs", "talon-one-sdk", "pydantic", "urllib3"):
+        try:
+            from importlib.metadata import version
+
+            versions[name] = version(name)
+        except Exception:
+            versions[name] = None
+    spec = importlib.util.find_spec("talon_async")
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "load_average": os.getloadavg(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "python_executable": sys.executable,
+        "talon_async_path": str(Path(spec.origin).parent) if spec and spec.origin else None,
+        "versions": versions,
+    }
+
+
+def ratio_of_medians(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def summarize_throughput(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians per client and concurrency, and paired ratios (same repeat, same level)."""
+    table: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        key = f"{run['client']}@{run['concurrency']}"
+        table.setdefault(
+            key, {"client": run["client"], "concurrency": run["concurrency"], "repeats": []}
+        )["repeats"].append(run)
+    for row in table.values():
+        reps = row["repeats"]
+        fields = ("requests", "rps", "latency_ms_p50", "latency_ms_p99", "client_cpu", "server_cpu")
+        for field in fields:
+            row[field] = statistics.median(r[field] for r in reps)
+        row["server_cpu_max"] = max(r["server_cpu"] for r in reps)
+    ratios: dict[str, dict[str, float | None]] = {}
+    levels = sorted({row["concurrency"] for row in table.values()})
+    for level in levels:
+        mine = table.get(f"talon_async@{level}")
+        if mine is None:
+            continue
+        entry: dict[str, float | None] = {}
+        for other in ("official", "floor"):
+            theirs = table.get(f"{other}@{level}")
+            if theirs is None:
+                continue
+            paired = [
+                a["rps"] / b["rps"]
+                for a, b in zip(mine["repeats"], theirs["repeats"], strict=False)
+                if b["rps"]
+            ]
+            entry[f"vs_{other}"] = ratio_of_medians(paired)
+        ratios[str(level)] = entry
+    return {"rows": list(table.values()), "ratios": ratios}
+
+
+def run_throughput(args: argparse.Namespace, body: bytes) -> dict[str, Any]:
+    server = servers.start_nginx(body) if args.server == "nginx" else servers.start_aiohttp(body)
+    log(f"throughput: server {server.label} at {server.url}")
+    runs = []
+    try:
+        for repeat in range(args.repeats):
+            for level in args.concurrency:
+                for client in args.clients:
+                    result = child(
+                        "throughput",
+                        "--client",
+                        client,
+                        "--url",
+                        server.url,
+                        "--concurrency",
+                        str(level),
+                        "--warmup",
+                        str(args.warmup),
+                        "--duration",
+                        str(args.duration),
+                        "--server-pids",
+                        ",".join(map(str, server.pids())),
+                    )
+                    result["repeat"] = repeat
+                    runs.append(result)
+                    log(
+                        f"  repeat {repeat + 1}/{args.repeats} c={level:<4} {client:<12} "
+                        f"{result['rps']:8.0f} req/s  server cpu {result['server_cpu']:.0%}"
+                    )
+    finally:
+        server.stop()
+    summary = summarize_throughput(runs)
+    summary["server"] = {"kind": server.kind, "label": server.label, "version": server.version}
+    summary["settings"] = {
+        "repeats": args.repeats,
+        "warmup_s": args.warmup,
+        "duration_s": args.duration,
+        "concurrency": args.concurrency,
+        "clients": args.clients,
+    }
+    return summary
+
+
+def run_memory(args: argparse.Namespace, body: bytes) -> dict[str, Any]:
+    server = servers.start_aiohttp(body, hold=True)
+    log(f"memory: hold server {server.label} at {server.url}, {args.inflight} in flight")
+    rows = []
+    try:
+        for client in ("talon_async", "floor"):
+            for mode in ("tracemalloc", "rss"):
+                rows.append(
+                    child(
+                        "memory",
+                        "--client",
+                        client,
+                        "--url",
+                        server.url,
+                        "--inflight",
+                        str(args.inflight),
+                        "--mode",
+                        mode,
+                    )
+                )
+    finally:
+        server.stop()
+    return {"inflight": args.inflight, "rows": rows}
+
+
+def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the measured value and whether it is met."""
+    checks = []
+
+    def add(name: str, value: float | None, limit: float, at_least: bool, detail: str) -> None:
+        hit = None if value is None else (value >= limit if at_least else value <= limit)
+        checks.append(
+            {
+                "target": name,
+                "value": value,
+                "limit": limit,
+                "at_least": at_least,
+                "hit": hit,
+                "detail": detail,
+            }
+        )
+
+    ratios = results.get("throughput", {}).get("ratios", {}).get("64", {})
+    if "vs_official" in ratios:
+        add(
+            "throughput_vs_official",
+            ratios["vs_official"],
+            TARGETS["throughput_vs_official"],
+            True,
+            "req/s talon_async / official SDK, concurrency 64",
+        )
+    if "vs_floor" in ratios:
+        add(
+            "throughput_vs_floor",
+            ratios["vs_floor"],
+            TARGETS["throughput_vs_floor"],
+            True,
+            "req/s talon_async / plain aiohttp, concurrency 64",
+        )
+    decode = results.get("codec", {}).get("decode", {})
+    if "official" in decode:
+        add(
+            "decode_vs_official",
+            decode["talon_async"]["median_us"] / decode["official"]["median_us"],
+            TARGETS["decode_vs_official"],
+            False,
+            "decode time talon_async / official SDK",
+        )
+    found = results.get("imports", {})
+    if "official import" in found:
+        add(
+            "import_vs_official",
+            found["talon_async import"]["ms"] / found["official import"]["ms"],
+            TARGETS["import_vs_official"],
+            False,
+            "import wall time talon_async / talon_one",
+        )
+        add(
+            "rss_vs_official",
+            found["talon_async import"]["rss_mib"] / found["official import"]["rss_mib"],
+            TARGETS["rss_vs_official"],
+            False,
+            "RSS after import talon_async / talon_one",
+        )
+    return checks
+
+
+def _table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
+    line = "  ".join("-" * w for w in widths)
+    out = [title, "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)), line]
+    # Text columns read best aligned left, numbers aligned right.
+    out += [
+        "  ".join(
+            str(c).ljust(w) if isinstance(c, str) and not c[:1].isdigit() else str(c).rjust(w)
+            for c, w in zip(row, widths, strict=True)
+        )
+        for row in rows
+    ]
+    return "\n".join(out) + "\n"
+
+
+def report(results: dict[str, Any]) -> str:
+    """The human-readable tables."""
+    m = results["machine"]
+    parts = [
+        f"talon_async benchmarks  {m['date']}  {m['nproc']} x {m['cpu_model']}  "
+        f"Python {m['python']}  load {m['load_average'][0]:.2f}\n"
+        f"talon_async from {m['talon_async_path']}\n"
+    ]
+    if "throughput" in results:
+        t = results["throughput"]
+        s = t["settings"]
+        rows = [
+            [
+                r["client"],
+                r["concurrency"],
+                f"{r['rps']:.0f}",
+                f"{r['latency_ms_p50']:.2f}",
+                f"{r['latency_ms_p99']:.2f}",
+                f"{r['client_cpu']:.0%}",
+                f"{r['server_cpu']:.0%}",
+            ]
+            for r in sorted(
+                t["rows"], key=lambda r: (r["concurrency"], ALL_CLIENTS.index(r["client"]))
+            )
+        ]
+        parts.append(
+            _table(
+                "Session update round trips (PUT /v2/customer_sessions, 30-item cart, "
+                f"{results['payload']['response_bytes']} B answer)\n"
+                f"server: {t['server']['label']}; "
+                f"median of {s['repeats']} x {s['duration_s']}s after {s['warmup_s']}s warm-up; "
+                "CPU = share of one core",
+                ["client", "conc", "req/s", "p50 ms", "p99 ms", "client CPU", "server CPU"],
+                rows,
+            )
+        )
+        ratio_rows = [
+            [level, *(f"{e[k]:.2f}x" if e.get(k) else "-" for k in ("vs_official", "vs_floor"))]
+            for level, e in t["ratios"].items()
+        ]
+        parts.append(
+            _table(
+                "talon_async throughput ratios (median of paired repeats)",
+                ["conc", "vs official", "vs floor"],
+                ratio_rows,
+            )
+        )
+    if "codec" in results:
+        c = results["codec"]
+        rows = [
+            [group, name, f"{v['median_us']:.0f}", f"{v['best_us']:.0f}"]
+            for group in ("decode", "encode")
+            for name, v in c[group].items()
+        ]
+        parts.append(
+            _table(
+                f"Encode/decode (request {c['request_bytes']} B, "
+                f"response {c['response_bytes']} B), microseconds per call",
+                ["what", "implementation", "median us", "best us"],
+                rows,
+            )
+        )
+    if "imports" in results:
+        rows = [
+            [name, f"{v['ms']:.0f}", f"{v['rss_mib']:.1f}"]
+            for name, v in results["imports"].items()
+        ]
+        parts.append(
+            _table("Import (fresh process each, median)", ["scenario", "wall ms", "RSS MiB"], rows)
+        )
+    if "memory" in results:
+        mem = results["memory"]
+        scale = 1000 / mem["inflight"]
+        rows = []
+        for r in mem["rows"]:
+            peak = r["completion_peak_bytes"]
+            rows.append(
+                [
+                    r["client"],
+                    r["mode"],
+                    f"{r['inflight_bytes'] * scale / 2**20:.1f}",
+                    "-" if peak is None else f"{peak * scale / 2**20:.1f}",
+                    f"{r['results_bytes'] * scale / 2**20:.1f}",
+                ]
+            )
+        parts.append(
+            _table(
+                f"Memory per 1000 requests in flight (measured with {mem['inflight']})",
+                ["client", "measured by", "in flight MiB", "completion peak MiB", "results MiB"],
+                rows,
+            )
+        )
+    if results["targets"]:
+        rows = [
+            [
+                c["target"],
+                "-" if c["value"] is None else f"{c['value']:.3f}",
+                (">= " if c["at_least"] else "<= ") + f"{c['limit']:.3f}",
+                {True: "HIT", False: "MISS", None: "n/a"}[c["hit"]],
+            ]
+            for c in results["targets"]
+        ]
+        parts.append(_table("Targets", ["target", "measured", "wanted", ""], rows))
+    return "\n".join(parts)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny run: aiohttp server, talon_async and floor only"
+    )
+    parser.add_argument(
+        "--server",
+        choices=("nginx", "aiohttp"),
+        help="HTTP server for the throughput runs (default nginx; smoke: aiohttp)",
+    )
+    parser.add_argument("--sections", default=",".join(SECTIONS))
+    parser.add_argument("--clients", help="comma-separated subset of " + ",".join(ALL_CLIENTS))
+    parser.add_argument("--concurrency", default="1,16,64,256")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds measured")
+    parser.add_argument("--inflight", type=int, default=1000)
+    parser.add_argument("--import-runs", type=int, default=7)
+    parser.add_argument("--codec-time", type=float, default=0.3)
+    parser.add_argument("--codec-repeats", type=int, default=7)
+    parser.add_argument("--output", type=Path, default=RESULTS, help="directory for the JSON")
+    parser.add_argument("--label", default="", help="free text stored with the results")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.server = args.server or "aiohttp"
+        args.clients = args.clients or "talon_async,floor"
+        args.concurrency = "1,4"
+        args.repeats, args.warmup, args.duration = 1, 0.2, 0.3
+        args.inflight, args.import_runs = 20, 1
+        args.codec_time, args.codec_repeats = 0.01, 1
+    args.server = args.server or "nginx"
+    args.clients = [c for c in (args.clients or ",".join(ALL_CLIENTS)).split(",") if c]
+    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    args.sections = [s for s in args.sections.split(",") if s]
+    unknown = [c for c in args.clients if c not in ALL_CLIENTS] + [
+        s for s in args.sections if s not in SECTIONS
+    ]
+    if unknown:
+        parser.error(f"unknown client or section: {', '.join(unknown)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    official = "official" in args.clients
+    if official and importlib.util.find_spec("talon_one") is None:
+        log(
+            "error: the official SDK (module talon_one) is not installed in this Python.\n"
+            "Install it with: pip install -e '.[bench]'  (or pass --clients talon_async,floor)"
+        )
+        return 2
+    if "throughput" in args.sections and args.server == "nginx" and not servers.nginx_binary():
+        log(
+            "error: nginx is not installed (Debian: apt-get install -y nginx).\n"
+            "Use --server=aiohttp for a separate-process aiohttp server instead; it is slower "
+            "than nginx and may limit the results, which are then labelled as such."
+        )
+        return 2
+
+    body = payload.response_bytes()
+    payload.check_talon_async(body)
+    if official:
+        payload.check_official(body)
+    document = payload.response_document()
+    results: dict[str, Any] = {
+        "label": args.label,
+        "smoke": args.smoke,
+        "machine": machine(),
+        "payload": {
+            "response_bytes": len(body),
+            "request_bytes": len(json.dumps(payload.request_body(), separators=(",", ":"))),
+            "cart_items": payload.CART_SIZE,
+            "effects": len(document["effects"]),
+            "effect_types": payload.effect_types(document),
+            "created_coupons": len(document["createdCoupons"]),
+        },
+    }
+    if "codec" in args.sections:
+        log("codec: timing encode/decode")
+        flags = ["--official"] if official else []
+        results["codec"] = child(
+            "codec",
+            *flags,
+            "--min-time",
+            str(args.codec_time),
+            "--repeats",
+            str(args.codec_repeats),
+        )
+    if "imports" in args.sections:
+        log("imports: fresh interpreters")
+        results["imports"] = imports.measure(args.import_runs, official)
+    if "throughput" in args.sections:
+        results["throughput"] = run_throughput(args, body)
+    if "memory" in args.sections:
+        results["memory"] = run_memory(args, body)
+    results["targets"] = evaluate(results)
+
+    print(report(results))
+    args.output.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    kind = "smoke" if args.smoke else args.server
+    path = args.output / f"{stamp}-{kind}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"results written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
