@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
@@ -36,6 +37,7 @@ class RecordingServer:
         self.received: list[Received] = []
         self.url = ""
         self._handler: Handler = self._default
+        self.released = asyncio.Event()
 
     async def _default(self, request: web.Request) -> web.StreamResponse:
         return web.Response(status=204)
@@ -56,6 +58,15 @@ class RecordingServer:
                 body=payload,
                 headers={"Content-Type": content_type, **(headers or {})},
             )
+
+        self._handler = handler
+
+    def hang(self) -> None:
+        """Leave every following request unanswered until the test ends."""
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            await self.released.wait()
+            return web.Response(status=204)
 
         self._handler = handler
 
@@ -93,6 +104,7 @@ async def server() -> AsyncIterator[RecordingServer]:
     port = runner.addresses[0][1]
     recording.url = f"http://127.0.0.1:{port}"
     yield recording
+    recording.released.set()
     await runner.cleanup()
 
 

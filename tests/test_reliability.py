@@ -164,13 +164,7 @@ async def test_post_opted_in_for_replay_is_retried(
 
 
 async def test_read_timeout_replays_put_but_not_post(server: RecordingServer) -> None:
-    release = asyncio.Event()
-
-    async def slow(request: web.Request) -> web.StreamResponse:
-        await release.wait()
-        return web.Response(status=204)
-
-    server.handle(slow)
+    server.hang()
     async with TalonClient(server.url, auth=ApiKeyV1("k"), retry=FAST, timeout=0.05) as client:
         with pytest.raises(TalonTimeoutError):
             await client.referrals.create(_referral())
@@ -179,7 +173,6 @@ async def test_read_timeout_replays_put_but_not_post(server: RecordingServer) ->
             await client.customer_data.delete("p")
     assert len(server.received) == 1 + 4
     assert info.value.attempts == 4
-    release.set()
 
 
 async def test_connection_refused_is_retried_even_for_post() -> None:
@@ -205,18 +198,11 @@ async def test_per_call_policy_overrides_the_client(
 
 
 async def test_per_call_timeout_and_headers(server: RecordingServer) -> None:
-    release = asyncio.Event()
-
-    async def slow(request: web.Request) -> web.StreamResponse:
-        await release.wait()
-        return web.Response(status=204)
-
-    server.handle(slow)
+    server.hang()
     async with TalonClient(server.url, auth=ApiKeyV1("k"), retry=NO_RETRY) as client:
         with pytest.raises(TalonTimeoutError):
             await client.customer_data.delete("p", timeout=0.05, extra_headers={"X-Trace": "t-1"})
     assert server.last.headers["X-Trace"] == "t-1"
-    release.set()
 
 
 def _session_request(profile: str, sequence: int) -> IntegrationRequest:
@@ -394,18 +380,11 @@ async def test_cancelled_calls_release_everything(server: RecordingServer) -> No
 async def test_wait_for_timeout_mid_request_leaves_the_client_usable(
     server: RecordingServer, fast_client: TalonClient
 ) -> None:
-    release = asyncio.Event()
-
-    async def slow(request: web.Request) -> web.StreamResponse:
-        await release.wait()
-        return web.json_response(STATE_V2)
-
-    server.handle(slow)
+    server.hang()
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(
             fast_client.sessions.update_v2("s-1", _session_request("p", 0)), 0.05
         )
-    release.set()
     server.respond(200, json.dumps(STATE_V2))
     state = await asyncio.wait_for(
         fast_client.sessions.update_v2("s-1", _session_request("p", 1)), 5

@@ -117,7 +117,7 @@ def test_integration_state_v2_decodes_to_typed_models() -> None:
     assert isinstance(spring.coupon_settings, CodeGeneratorSettings)
     assert spring.coupon_settings.coupon_pattern == "SPRING-####"
     assert spring.limits == [
-        LimitConfig(action="setDiscount", limit=10000, period="overall", entities=["Coupon"])
+        LimitConfig(action="setDiscount", limit=10000, period="daily", entities=["Coupon"])
     ]
     assert spring.budgets == [CampaignBudget(action="setDiscount", limit=10000, counter=1873.5)]
     assert socks.budgets is None
