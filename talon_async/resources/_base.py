@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from ..auth import API_KEY_V1, INTEGRATION_AUTH
+
 if TYPE_CHECKING:
     from .._transport import Transport
 
-DEFAULT_AUTH = ("api_key_v1", "integration_auth")
+DEFAULT_AUTH = (API_KEY_V1, INTEGRATION_AUTH)
 """The schemes most Integration API operations accept."""
 
 
@@ -25,14 +27,10 @@ class HasTransport(Protocol):
 class Resource:
     """Base of the resource classes: holds the transport of the client it belongs to."""
 
-    __slots__ = ("_transport_ref",)
+    __slots__ = ("_transport",)
 
     def __init__(self, transport: Transport) -> None:
-        self._transport_ref = transport
-
-    @property
-    def _transport(self) -> Transport:
-        return self._transport_ref
+        self._transport = transport
 
 
 def flags(**values: bool) -> dict[str, str]:

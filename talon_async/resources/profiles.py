@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, overload
 import attrs
 
 from .._transport import CallOptions, Operation, Transport
+from ..auth import API_KEY_V1, MANAGER_AUTH
 from ..batch import run_batch
 from ..errors import BulkUpdateError
 from ..models.inventory import CustomerInventory
@@ -232,7 +233,7 @@ class ProfilesResource(Resource):
                 "POST",
                 "/v2/customer_audiences",
                 NoneType,
-                ("manager_auth", "api_key_v1"),
+                (MANAGER_AUTH, API_KEY_V1),
                 body=customer_profile_audience_request,
             ),
             options,
