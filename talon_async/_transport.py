@@ -11,7 +11,7 @@ import logging
 import platform
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from types import NoneType
@@ -48,7 +48,7 @@ from .observe import (
     RequestEvent,
     ResponseEvent,
     RetryEvent,
-    record_response,
+    current_capture,
     redact_headers,
 )
 from .retry import RetryPolicy
@@ -105,17 +105,21 @@ class CallOptions(TypedDict, total=False):
     """Declare a POST safe to send twice, so it may be retried like a PUT."""
 
 
+_UNORDERED: AbstractAsyncContextManager[None] = nullcontext()
+
+
 class _KeyedOrder:
     """One FIFO lock per key, dropped again when nobody holds or waits for it."""
 
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
 
+    def hold(self, key: str | None) -> AbstractAsyncContextManager[None]:
+        """Wait for the turn of ``key``; calls without a key never wait."""
+        return _UNORDERED if key is None else self._hold(key)
+
     @asynccontextmanager
-    async def hold(self, key: str | None) -> AsyncIterator[None]:
-        if key is None:
-            yield
-            return
+    async def _hold(self, key: str) -> AsyncIterator[None]:
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
         try:
@@ -408,7 +412,9 @@ class Transport:
         logger.debug(
             "%s %s -> %d in %.1f ms (attempt %d)", method, url, status, elapsed * 1000, attempt
         )
-        record_response(RawResponse(method, url, attempt, status, response_headers, raw))
+        capture = current_capture()
+        if capture is not None:
+            capture.append(RawResponse(method, url, attempt, status, response_headers, raw))
         if self._hooks.on_response is not None:
             await self._hooks.on_response(
                 ResponseEvent(method, url, attempt, status, response_headers, elapsed)

@@ -123,8 +123,6 @@ def capture_responses() -> Iterator[list[RawResponse]]:
         _captured.reset(token)
 
 
-def record_response(response: RawResponse) -> None:
-    """Add a response to the capture of the current context, if there is one."""
-    capture = _captured.get()
-    if capture is not None:
-        capture.append(response)
+def current_capture() -> list[RawResponse] | None:
+    """The list that responses of the current context go to, if a capture is active."""
+    return _captured.get()
