@@ -1,28 +1,30 @@
 """The one converter between attrs models and JSON bytes.
 
 Everything about the wire format lives here: camelCase names, omitting unset fields,
-RFC 3339 datetimes, keeping unknown members, and typing ``Effect.props`` by effect type.
-Hooks are generated once per model class (on first use) and cached by cattrs.
+RFC 3339 datetimes, keeping unknown members, typing ``Effect.props`` by effect type, and
+checking every value against its field's type in both directions. For each model class
+the converter compiles one straight-line hook per direction on first use (cattrs caches
+it); values inside containers go through cattrs' own dispatch to the same checks.
 """
 
 from __future__ import annotations
 
+import functools
+import linecache
 import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from types import NoneType, UnionType
-from typing import Any, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, NoReturn, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
 import attrs
 import orjson
 from cattrs import Converter
-from cattrs.fns import identity
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .models._base import WIRE_NAME, Model
-from .models.effects import EFFECT_PROPS_TYPES, Effect, EffectProps
+from .models.effects import EFFECT_PROPS_TYPES, Effect
 
 T = TypeVar("T")
 
@@ -49,8 +51,6 @@ def _normalize_timestamp(value: str) -> str:
 
 def parse_datetime(value: str) -> datetime:
     """Parse an RFC 3339 timestamp into an aware datetime (UTC when no offset is given)."""
-    if not isinstance(value, str):
-        raise TypeError(f"expected an RFC 3339 timestamp string, got {type(value).__name__}")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -71,20 +71,11 @@ def format_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
-converter.register_structure_hook(datetime, lambda value, _: parse_datetime(value))
-converter.register_unstructure_hook(datetime, format_datetime)
-
-
 def finite_float(value: float) -> float:
     """Refuse NaN and infinities, which JSON cannot carry (orjson would send null)."""
     if not math.isfinite(value):
         raise ValueError(f"{value} cannot be sent as JSON; use a finite number")
     return value
-
-
-converter.register_unstructure_hook(float, finite_float)
-converter.register_structure_hook(UUID, lambda value, _: UUID(value))
-converter.register_unstructure_hook(UUID, str)
 
 
 def _optional_inner(type_: Any) -> Any:
@@ -95,56 +86,115 @@ def _optional_inner(type_: Any) -> Any:
     return members[0] if len(members) == 1 else None
 
 
-def _structure_optional_factory(type_: Any) -> Callable[[Any, Any], Any]:
-    # cattrs' generic Optional hook looks the inner hook up on every call; most response
-    # fields are optional, so resolve it once per type instead.
-    inner = _optional_inner(type_)
-    if inner in (str, int, float, bool):
-
-        def structure_optional_builtin(value: Any, _: Any) -> Any:
-            return None if value is None else inner(value)
-
-        return structure_optional_builtin
-    structure_inner = converter.get_structure_hook(inner)
-
-    def structure_optional(value: Any, _: Any) -> Any:
-        return None if value is None else structure_inner(value, inner)
-
-    return structure_optional
+# Values are checked, never coerced: a string where the API promises a number is a broken
+# response (or a bug in the caller's code), not something to paper over with str() or
+# int(). The one widening JSON needs is an integer where a float is expected. Each check
+# below takes the value and where it sits ("CartItem.price"), for the error message.
 
 
-def _unstructure_optional_factory(type_: Any) -> Callable[[Any], Any]:
-    inner = _optional_inner(type_)
-    unstructure_inner = converter.get_unstructure_hook(inner)
-    if unstructure_inner is identity:
-        return identity  # cattrs then reads the attribute directly
-
-    def unstructure_optional(value: Any) -> Any:
-        return None if value is None else unstructure_inner(value)
-
-    return unstructure_optional
+def _type_error(where: str, expected: str, value: Any) -> NoReturn:
+    raise TypeError(f"{where}: expected {expected}, got {type(value).__name__}")
 
 
-def _is_optional(type_: Any) -> bool:
-    return _optional_inner(type_) is not None
+def _received_str(value: Any, where: str) -> str:
+    if type(value) is not str:
+        _type_error(where, "a string", value)
+    return value
 
 
-converter.register_structure_hook_factory(_is_optional, _structure_optional_factory)
-converter.register_unstructure_hook_factory(_is_optional, _unstructure_optional_factory)
+def _received_int(value: Any, where: str) -> int:
+    if type(value) is not int:
+        _type_error(where, "an integer", value)
+    return value
+
+
+def _received_float(value: Any, where: str) -> float:
+    if type(value) is int:
+        return float(value)
+    if type(value) is not float:
+        _type_error(where, "a number", value)
+    return value
+
+
+def _received_bool(value: Any, where: str) -> bool:
+    if type(value) is not bool:
+        _type_error(where, "a boolean", value)
+    return value
+
+
+def _received_datetime(value: Any, where: str) -> datetime:
+    if type(value) is not str:
+        _type_error(where, "an RFC 3339 timestamp string", value)
+    return parse_datetime(value)
+
+
+def _received_uuid(value: Any, where: str) -> UUID:
+    if type(value) is not str:
+        _type_error(where, "a UUID string", value)
+    return UUID(value)
+
+
+def _received_json_object(value: Any, where: str) -> dict[str, Any]:
+    # Free-form objects (attributes, payloads) arrive as freshly parsed dicts: keep them.
+    if type(value) is not dict:
+        _type_error(where, "a JSON object", value)
+    return value
+
+
+def _sent_str(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        _type_error(where, "a str", value)
+    return str.__str__(value)  # the plain value of a subclass, such as a StrEnum member
+
+
+def _sent_int(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        _type_error(where, "an int", value)
+    return int(value)
+
+
+def _sent_float(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _type_error(where, "a float", value)
+    if isinstance(value, int):
+        return int(value)
+    return finite_float(float(value))
+
+
+def _sent_bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        _type_error(where, "a bool", value)
+    return value
+
+
+def _sent_datetime(value: Any, where: str) -> str:
+    if not isinstance(value, datetime):
+        _type_error(where, "an aware datetime", value)
+    return format_datetime(value)
+
+
+def _sent_uuid(value: Any, where: str) -> str:
+    if not isinstance(value, UUID):
+        _type_error(where, "a UUID", value)
+    return str(value)
+
+
+def _sent_json_object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        _type_error(where, "a mapping", value)
+    return _unstructure_json_object(value)
+
+
+def _sent_json_value(value: Any, where: str) -> Any:
+    return _unstructure_json_value(value)
+
+
+def _received_json_value(value: Any, where: str) -> Any:
+    return value
+
 
 _JSON_SCALARS = frozenset({str, int, bool, NoneType})
 """JSON values that need no work to be sent (floats are checked for NaN and infinity)."""
-
-
-def _is_json_object(type_: Any) -> bool:
-    return bool(type_ == dict[str, Any])
-
-
-def _structure_json_object(value: Any, _: Any) -> dict[str, Any]:
-    # Free-form objects (attributes, payloads) arrive as freshly parsed dicts: keep them.
-    if type(value) is not dict:
-        raise TypeError(f"expected a JSON object, got {type(value).__name__}")
-    return value
 
 
 def _unstructure_json_value(value: Any) -> Any:
@@ -160,7 +210,7 @@ def _unstructure_json_value(value: Any) -> Any:
     return converter.unstructure(value)
 
 
-def _unstructure_json_object(value: dict[str, Any]) -> dict[str, Any]:
+def _unstructure_json_object(value: Mapping[str, Any]) -> dict[str, Any]:
     # Plain JSON values need no dispatch per value; anything else (a datetime, a model)
     # still goes through the converter.
     return {
@@ -169,70 +219,266 @@ def _unstructure_json_object(value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-converter.register_structure_hook_func(_is_json_object, _structure_json_object)
-converter.register_unstructure_hook_func(_is_json_object, _unstructure_json_object)
+_Check = Callable[[Any, str], Any]
+
+_SCALARS: dict[Any, tuple[_Check, _Check]] = {
+    str: (_received_str, _sent_str),
+    int: (_received_int, _sent_int),
+    float: (_received_float, _sent_float),
+    bool: (_received_bool, _sent_bool),
+}
+"""JSON scalar types: (check of a received value, check of a value to send)."""
+
+_CONVERTED: dict[Any, tuple[_Check, _Check]] = {
+    datetime: (_received_datetime, _sent_datetime),
+    UUID: (_received_uuid, _sent_uuid),
+    dict[str, Any]: (_received_json_object, _sent_json_object),
+    Any: (_received_json_value, _sent_json_value),
+}
+"""Types that are converted on the way in and out: (from JSON, to JSON)."""
+
+
+def _register_item_hooks(type_: Any, received: _Check, sent: _Check) -> None:
+    # Model fields get these checks inlined by the generated hooks below; values inside
+    # containers (``list[str]``, ``dict[str, float]``) reach them through the converter.
+    def structure_item(value: Any, _: Any) -> Any:
+        return received(value, "an item")
+
+    def unstructure_item(value: Any) -> Any:
+        return sent(value, "an item")
+
+    if isinstance(type_, type):
+        converter.register_structure_hook(type_, structure_item)
+        converter.register_unstructure_hook(type_, unstructure_item)
+    else:  # dict[str, Any]
+
+        def is_type(candidate: Any) -> bool:
+            return bool(candidate == type_)
+
+        converter.register_structure_hook_func(is_type, structure_item)
+        converter.register_unstructure_hook_func(is_type, unstructure_item)
+
+
+for _type, (_received_check, _sent_check) in (_SCALARS | _CONVERTED).items():
+    if _type is not Any:  # cattrs passes Any through on the way in, dispatches on the way out
+        _register_item_hooks(_type, _received_check, _sent_check)
 
 
 def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, Model)
 
 
-def _renames(cls: type[Model]) -> dict[str, Any]:
-    attrs.resolve_types(cls)
-    renames: dict[str, Any] = {"extra_fields": override(omit=True)}
-    for attribute in attrs.fields(cls):
-        if attribute.name != "extra_fields":
-            renames[attribute.name] = override(rename=wire_name(attribute))
-    return renames
+class _Generated:
+    """Builds the source of one hook for one model class, and compiles it."""
+
+    def __init__(self, cls: type[Model]) -> None:
+        attrs.resolve_types(cls)
+        self.cls = cls
+        self.fields = [a for a in attrs.fields(cls) if a.name != "extra_fields"]
+        self.scope: dict[str, Any] = {
+            "__cl": cls,
+            "__known": frozenset(wire_name(a) for a in self.fields),
+            "__type_error": _type_error,
+        }
+        for attribute in self.fields:
+            if attribute.default not in (attrs.NOTHING, None):
+                raise TypeError(f"{cls.__name__}.{attribute.name}: optional fields default to None")
+
+    def name(self, value: Any) -> str:
+        """A name under which the generated code sees ``value``."""
+        name = f"__{len(self.scope)}"
+        self.scope[name] = value
+        return name
+
+    def compile(self, source: list[str], direction: str) -> Any:
+        code = "\n".join(source) + "\n"
+        filename = f"<talon_async {direction} {self.cls.__qualname__}>"
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)  # tracebacks
+        exec(compile(code, filename, "exec"), self.scope)
+        return self.scope["hook"]
 
 
-def _structure_factory(cls: type[Model]) -> Callable[[Mapping[str, Any], Any], Model]:
-    renames = _renames(cls)
-    if cls is Effect:
-        renames["props"] = override(struct_hook=lambda value, _: value)
-    structure_known = make_dict_structure_fn(cls, converter, **renames)
-    known = frozenset(wire_name(a) for a in attrs.fields(cls) if a.name != "extra_fields")
+def _value_type(attribute: attrs.Attribute[Any]) -> tuple[bool, Any]:
+    """(whether None is allowed, the type of a non-null value) of a model attribute."""
+    inner = _optional_inner(attribute.type)
+    return (inner is not None, attribute.type if inner is None else inner)
 
-    def structure(data: Mapping[str, Any], _: Any) -> Model:
-        instance = structure_known(data, cls)
-        if not known.issuperset(data):
-            instance.extra_fields = {k: v for k, v in data.items() if k not in known}
-        return instance
 
-    if cls is not Effect:
-        return structure
+def _model_item(hint: Any, container: Any) -> Any:
+    """The model class ``M`` of ``list[M]`` or ``dict[str, M]``, else None."""
+    args = get_args(hint)
+    if get_origin(hint) is container and args and _is_model(args[-1]):
+        return args[-1]
+    return None
 
-    props_hooks = {
-        effect_type: (props_type, converter.get_structure_hook(props_type))
+
+_CONVERSIONS: dict[Any, Callable[[str], Any]] = {
+    float: float,
+    datetime: parse_datetime,
+    # A price adjustment's id repeats on every cart line it applies to and in answer after
+    # answer; UUID() costs over a microsecond each time, a cache hit a tenth of that.
+    UUID: functools.lru_cache(maxsize=1024)(UUID),
+}
+"""What a well-typed received value goes through: ``int`` -> float, ``str`` -> the rest."""
+
+
+def _received(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, str] | None:
+    """(condition, expression): when ``v`` needs work, and what it becomes; None: never."""
+    if hint is Any:
+        return None
+    if hint in _SCALARS:
+        check = gen.name(_SCALARS[hint][0])
+        fail = f"{check}({v}, {where!r})"
+        if hint is float:
+            return (
+                f"{v}.__class__ is not float",
+                f"float({v}) if {v}.__class__ is int else {fail}",
+            )
+        return (f"{v}.__class__ is not {gen.name(hint)}", fail)
+    if hint in _CONVERTED:
+        check = gen.name(_CONVERTED[hint][0])
+        fail = f"{check}({v}, {where!r})"
+        if hint == dict[str, Any]:
+            return (f"{v}.__class__ is not dict", fail)
+        convert = gen.name(_CONVERSIONS[hint])
+        return (None, f"{convert}({v}) if {v}.__class__ is str else {fail}")
+    for container, kind, loop in (
+        (list, "list", "[{h}(x) for x in {v}]"),
+        (dict, "dict", "{{k: {h}(x) for k, x in {v}.items()}}"),
+    ):
+        item = _model_item(hint, container)
+        if item is not None:
+            h = gen.name(converter.get_structure_hook(item))
+            fail = (
+                f"__type_error({where!r}, 'a JSON {'array' if kind == 'list' else 'object'}', {v})"
+            )
+            return (None, f"{loop.format(h=h, v=v)} if {v}.__class__ is {kind} else {fail}")
+    hook = gen.name(converter.get_structure_hook(hint))
+    return (None, f"{hook}({v}, {gen.name(hint)})")
+
+
+_ORJSON_NATIVE = frozenset({datetime, UUID})
+"""Types orjson writes itself, exactly as ``isoformat()`` and ``str()`` would."""
+
+
+def _sent(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, str]:
+    """(condition, expression): when ``v`` needs work before it is sent, and what it becomes."""
+    if hint in _SCALARS or hint in _ORJSON_NATIVE:
+        mismatch = f"{v}.__class__ is not {gen.name(hint)}"
+        if hint is float:
+            mismatch += f" or {v} - {v}"  # NaN for NaN and both infinities
+        elif hint is datetime:  # a naive one is refused; a zone orjson may not know, formatted
+            mismatch += f" or {v}.tzinfo.__class__ is not {gen.name(timezone)}"
+        return (mismatch, f"{gen.name((_SCALARS | _CONVERTED)[hint][1])}({v}, {where!r})")
+    if hint in _CONVERTED:
+        return (None, f"{gen.name(_CONVERTED[hint][1])}({v}, {where!r})")
+    for container, kind, loop in (
+        (list, "list", "[{h}(x) for x in {v}]"),
+        (dict, "dict", "{{k: {h}(x) for k, x in {v}.items()}}"),
+    ):
+        item = _model_item(hint, container)
+        if item is not None:
+            h = gen.name(converter.get_unstructure_hook(item))
+            fail = f"__type_error({where!r}, 'a {kind}', {v})"
+            return (None, f"{loop.format(h=h, v=v)} if isinstance({v}, {kind}) else {fail}")
+    return (None, f"{gen.name(converter.get_unstructure_hook(hint))}({v})")
+
+
+def _effect_props_hook() -> Callable[[Any, str], Any]:
+    hooks = {
+        effect_type: converter.get_structure_hook(props_type)
         for effect_type, props_type in EFFECT_PROPS_TYPES.items()
     }
 
-    def structure_effect(data: Mapping[str, Any], _: Any) -> Model:
-        effect = structure(data, cls)
-        assert isinstance(effect, Effect)
-        known_props = props_hooks.get(effect.effect_type)
-        if known_props is not None and isinstance(effect.props, Mapping):
-            props_type, structure_props = known_props
-            effect.props = cast(EffectProps, structure_props(effect.props, props_type))
-        return effect
+    def structure_props(props: Any, effect_type: str) -> Any:
+        # Props of an effect type this version does not know stay the parsed JSON object.
+        hook = hooks.get(effect_type)
+        return props if hook is None else hook(props, None)
 
-    return structure_effect
+    return structure_props
+
+
+def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
+    # One straight-line function per model: each member is read once, a value that already
+    # has its field's type costs one identity check, and the constructor gets every
+    # argument by name (an optional field's default is None, which ``dict.get`` also gives).
+    gen = _Generated(cls)
+    source = [
+        "def hook(o, _=None):",
+        "  if o.__class__ is not dict:",
+        f"    __type_error({cls.__name__!r}, 'a JSON object', o)",
+        "  get = o.get",
+    ]
+    arguments = []
+    for index, attribute in enumerate(gen.fields):
+        v = f"v{index}"
+        key = wire_name(attribute)
+        nullable, hint = _value_type(attribute)
+        source.append(
+            f"  {v} = get({key!r})" if attribute.default is None else f"  {v} = o[{key!r}]"
+        )
+        arguments.append(f"{attribute.name}={v}")
+        if cls is Effect and attribute.name == "props":
+            effect_type = f"v{[a.name for a in gen.fields].index('effect_type')}"
+            work: tuple[str | None, str] | None = (
+                None,
+                f"{gen.name(_effect_props_hook())}({v}, {effect_type})",
+            )
+        else:
+            work = _received(gen, hint, v, f"{cls.__name__}.{attribute.name}")
+        if work is None:
+            continue
+        condition, expression = work
+        conditions = [c for c in (f"{v} is not None" if nullable else None, condition) if c]
+        if conditions:
+            source.append(f"  if {' and '.join(conditions)}:")
+        source.append(f"{'    ' if conditions else '  '}{v} = {expression}")
+    source += [
+        "  if __known.issuperset(o):",
+        "    extra = {}",
+        "  else:",
+        "    extra = {k: x for k, x in o.items() if k not in __known}",
+        f"  return __cl({', '.join(arguments)}, extra_fields=extra)",
+    ]
+    structure: Callable[[Any, Any], Model] = gen.compile(source, "structure")
+    return structure
 
 
 def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
-    renames = _renames(cls)
-    if cls is Effect:
-        renames["props"] = override(unstruct_hook=converter.unstructure)
-    unstructure_known = make_dict_unstructure_fn(
-        cls, converter, _cattrs_omit_if_default=True, **renames
-    )
-
-    def unstructure(instance: Model) -> dict[str, Any]:
-        data = unstructure_known(instance)
-        for key, value in instance.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
+    # The mirror image: required fields always, optional ones only when not None, and
+    # every value checked against its field's type before anything is sent.
+    gen = _Generated(cls)
+    source = [
+        "def hook(i):",
+        "  if not isinstance(i, __cl):",
+        f"    __type_error('a model field', {cls.__name__!r}, i)",
+        "  d = {}",
+    ]
+    for index, attribute in enumerate(gen.fields):
+        v = f"v{index}"
+        nullable, hint = _value_type(attribute)
+        source.append(f"  {v} = i.{attribute.name}")
+        indent = "  "
+        if attribute.default is None or nullable:
+            source.append(f"  if {v} is not None:")
+            indent = "    "
+        if cls is Effect and attribute.name == "props":
+            condition, expression = None, f"{gen.name(converter.unstructure)}({v})"
+        else:
+            condition, expression = _sent(gen, hint, v, f"{cls.__name__}.{attribute.name}")
+        if condition:
+            source.append(f"{indent}if {condition}:")
+            source.append(f"{indent}  {v} = {expression}")
+        else:
+            source.append(f"{indent}{v} = {expression}")
+        source.append(f"{indent}d[{wire_name(attribute)!r}] = {v}")
+    source += [
+        "  if i.extra_fields:",
+        "    for k, x in i.extra_fields.items():",
+        "      d.setdefault(k, x)",
+        "  return d",
+    ]
+    unstructure: Callable[[Model], dict[str, Any]] = gen.compile(source, "unstructure")
     return unstructure
 
 

@@ -1,0 +1,180 @@
+"""The converter checks every value against its field's type, in both directions.
+
+Received values are never coerced (``str(5)``, ``int(2.5)``, ``bool("false")`` would all
+hide a broken answer); the one widening is a JSON integer where a float is expected.
+Values to send are checked before anything goes on the wire, and the error names the
+model and field.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from talon_async._convert import decode_json, encode, structure
+from talon_async.models import (
+    AdditionalCost,
+    CartItem,
+    Effect,
+    IntegrationRequest,
+    NewCustomerSessionV2,
+    NewReferral,
+    PriceDetail,
+    Product,
+)
+
+ADJUSTMENT = "68851723-e6fa-488f-ace9-112581e6c19b"
+
+
+@pytest.mark.parametrize(
+    ("member", "value", "expected"),
+    [
+        ("sku", 42, "CartItem.sku: expected a string, got int"),
+        ("quantity", "2", "CartItem.quantity: expected an integer, got str"),
+        ("quantity", 2.5, "CartItem.quantity: expected an integer, got float"),
+        ("quantity", True, "CartItem.quantity: expected an integer, got bool"),
+        ("price", "9.99", "CartItem.price: expected a number, got str"),
+        ("price", False, "CartItem.price: expected a number, got bool"),
+        ("attributes", ["a"], "CartItem.attributes: expected a JSON object, got list"),
+        ("product", "shoe", "Product: expected a JSON object, got str"),
+        ("prices", [], "CartItem.prices: expected a JSON object, got list"),
+        ("adjustmentEffectiveFrom", 1700000000, "expected an RFC 3339 timestamp string"),
+        ("adjustmentReferenceId", 7, "CartItem.adjustment_reference_id: expected a UUID"),
+    ],
+)
+def test_received_value_of_the_wrong_type_is_refused(
+    member: str, value: Any, expected: str
+) -> None:
+    data: dict[str, Any] = {"sku": "A", "quantity": 1, member: value}
+    with pytest.raises(TypeError, match=expected):
+        structure(data, CartItem)
+
+
+def test_wrong_types_inside_containers_are_refused() -> None:
+    data = {"customerSession": {"couponCodes": ["A", 5]}}
+    with pytest.raises(TypeError, match="expected a string, got int"):
+        structure(data, IntegrationRequest)
+    with pytest.raises(TypeError, match="expected a JSON array, got dict"):
+        structure({"customerSession": {"cartItems": {"sku": "A"}}}, IntegrationRequest)
+
+
+def test_missing_required_member_and_null_required_member() -> None:
+    with pytest.raises(KeyError, match="quantity"):
+        structure({"sku": "A"}, CartItem)
+    with pytest.raises(TypeError, match=r"CartItem\.quantity: expected an integer, got NoneType"):
+        structure({"sku": "A", "quantity": None}, CartItem)
+
+
+def test_well_typed_values_are_kept_and_widened() -> None:
+    item = structure(
+        {
+            "sku": "A",
+            "quantity": 2,
+            "price": 10,
+            "weight": None,
+            "adjustmentReferenceId": ADJUSTMENT,
+            "adjustmentEffectiveFrom": "2024-03-01T00:00:00Z",
+            "prices": {"member": {"price": 8, "adjustmentReferenceId": ADJUSTMENT}},
+        },
+        CartItem,
+    )
+    assert item.price == 10.0 and type(item.price) is float
+    assert item.weight is None
+    assert item.adjustment_reference_id == UUID(ADJUSTMENT)
+    assert item.adjustment_effective_from == datetime(2024, 3, 1, tzinfo=timezone.utc)
+    assert item.prices == {
+        "member": PriceDetail(price=8.0, adjustment_reference_id=UUID(ADJUSTMENT))
+    }
+
+
+class Size(str, enum.Enum):
+    LARGE = "L"
+
+
+class Count(enum.IntEnum):
+    TWO = 2
+
+
+def test_sent_values_are_checked_and_plain() -> None:
+    cest = timezone(timedelta(hours=2))
+    item = CartItem(
+        sku=Size.LARGE,
+        quantity=Count.TWO,
+        price=5,  # an int is a valid float
+        product=Product(name="p"),
+        additional_costs={"shipping": AdditionalCost(price=4.9)},
+        adjustment_reference_id=UUID(ADJUSTMENT),
+        adjustment_effective_from=datetime(2024, 3, 1, 12, tzinfo=cest),
+        adjustment_effective_until=datetime(2024, 3, 31, tzinfo=ZoneInfo("Europe/Berlin")),
+    )
+    assert decode_json(encode(item)) == {
+        "sku": "L",
+        "quantity": 2,
+        "price": 5,
+        "product": {"name": "p"},
+        "additionalCosts": {"shipping": {"price": 4.9}},
+        "adjustmentReferenceId": ADJUSTMENT,
+        "adjustmentEffectiveFrom": "2024-03-01T12:00:00+02:00",
+        "adjustmentEffectiveUntil": "2024-03-31T00:00:00+01:00",  # CET: DST starts at 02:00
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "expected"),
+    [
+        ({"sku": 42}, TypeError, "CartItem.sku: expected a str, got int"),
+        ({"quantity": "2"}, TypeError, "CartItem.quantity: expected an int, got str"),
+        ({"quantity": True}, TypeError, "CartItem.quantity: expected an int, got bool"),
+        ({"price": "9.99"}, TypeError, "CartItem.price: expected a float, got str"),
+        ({"price": float("nan")}, ValueError, "cannot be sent as JSON"),
+        ({"attributes": ["a"]}, TypeError, "CartItem.attributes: expected a mapping"),
+        ({"product": {"name": "p"}}, TypeError, "expected Product, got dict"),
+        ({"prices": [PriceDetail(price=1.0)]}, TypeError, "CartItem.prices: expected a dict"),
+        ({"adjustment_reference_id": ADJUSTMENT}, TypeError, "expected a UUID, got str"),
+        ({"adjustment_effective_from": "2024-03-01"}, TypeError, "expected an aware datetime"),
+        ({"adjustment_effective_from": datetime(2024, 3, 1)}, ValueError, "no timezone"),
+    ],
+)
+def test_sent_value_of_the_wrong_type_is_refused(
+    changes: dict[str, Any], error: type[Exception], expected: str
+) -> None:
+    fields: dict[str, Any] = {"sku": "A", "quantity": 1, **changes}
+    item = CartItem(**fields)
+    with pytest.raises(error, match=expected):
+        encode(item)
+
+
+def test_wrong_types_inside_sent_containers_are_refused() -> None:
+    session = NewCustomerSessionV2(coupon_codes=["A", 5])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="expected a str, got int"):
+        encode(IntegrationRequest(customer_session=session))
+    cart = [{"sku": "A", "quantity": 1}]
+    with pytest.raises(TypeError, match="expected CartItem, got dict"):
+        encode(NewCustomerSessionV2(cart_items=cart))  # type: ignore[arg-type]
+
+
+def test_required_datetime_is_checked_too() -> None:
+    referral = NewReferral(
+        campaign_id=1, advocate_profile_integration_id="a", start_date=datetime(2024, 1, 1)
+    )
+    with pytest.raises(ValueError, match="no timezone"):
+        encode(referral)
+
+
+def test_effect_props_of_an_unknown_type_stay_a_dict() -> None:
+    data = {
+        "campaignId": 1,
+        "rulesetId": 2,
+        "ruleIndex": 0,
+        "ruleName": "r",
+        "effectType": "somethingNew",
+        "props": {"x": 1},
+    }
+    effect = structure(data, Effect)
+    assert effect.props == {"x": 1}
+    assert decode_json(encode(effect)) == data
