@@ -279,10 +279,18 @@ class _Generated:
             "__cl": cls,
             "__known": frozenset(wire_name(a) for a in self.fields),
             "__type_error": _type_error,
+            "__new": object.__new__,
         }
+        # The structure hook fills the slots itself instead of calling __init__ (with two
+        # dozen keyword arguments, the call alone costs more than everything else in the
+        # hook). That is only the same thing while models stay plain data:
         for attribute in self.fields:
             if attribute.default not in (attrs.NOTHING, None):
                 raise TypeError(f"{cls.__name__}.{attribute.name}: optional fields default to None")
+            if attribute.validator is not None or attribute.converter is not None:
+                raise TypeError(f"{cls.__name__}.{attribute.name}: models have no validators")
+        if hasattr(cls, "__attrs_pre_init__") or hasattr(cls, "__attrs_post_init__"):
+            raise TypeError(f"{cls.__name__}: models have no __attrs_pre/post_init__")
 
     def name(self, value: Any) -> str:
         """A name under which the generated code sees ``value``."""
@@ -384,61 +392,60 @@ def _sent(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, s
     return (None, f"{gen.name(converter.get_unstructure_hook(hint))}({v})")
 
 
-def _effect_props_hook() -> Callable[[Any, str], Any]:
-    hooks = {
-        effect_type: converter.get_structure_hook(props_type)
-        for effect_type, props_type in EFFECT_PROPS_TYPES.items()
-    }
-
-    def structure_props(props: Any, effect_type: str) -> Any:
-        # Props of an effect type this version does not know stay the parsed JSON object.
-        hook = hooks.get(effect_type)
-        return props if hook is None else hook(props, None)
-
-    return structure_props
-
-
 def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     # One straight-line function per model: each member is read once, a value that already
-    # has its field's type costs one identity check, and the constructor gets every
-    # argument by name (an optional field's default is None, which ``dict.get`` also gives).
+    # has its field's type costs one identity check, and every slot is filled directly (an
+    # optional field's default is None, which is also what ``dict.get`` gives when absent).
     gen = _Generated(cls)
+    required = sum(attribute.default is attrs.NOTHING for attribute in gen.fields)
     source = [
         "def hook(o, _=None):",
         "  if o.__class__ is not dict:",
         f"    __type_error({cls.__name__!r}, 'a JSON object', o)",
         "  get = o.get",
+        f"  n = {required}",  # members read: unknown ones exist only if o has more
     ]
-    arguments = []
     for index, attribute in enumerate(gen.fields):
         v = f"v{index}"
         key = wire_name(attribute)
         nullable, hint = _value_type(attribute)
-        source.append(
-            f"  {v} = get({key!r})" if attribute.default is None else f"  {v} = o[{key!r}]"
-        )
-        arguments.append(f"{attribute.name}={v}")
         if cls is Effect and attribute.name == "props":
+            # Props of an effect type this version does not know stay the parsed object.
+            props_hooks = {
+                effect_type: converter.get_structure_hook(props_type)
+                for effect_type, props_type in EFFECT_PROPS_TYPES.items()
+            }
             effect_type = f"v{[a.name for a in gen.fields].index('effect_type')}"
             work: tuple[str | None, str] | None = (
-                None,
-                f"{gen.name(_effect_props_hook())}({v}, {effect_type})",
+                f"(h := {gen.name(props_hooks.get)}({effect_type})) is not None",
+                f"h({v}, None)",
             )
         else:
             work = _received(gen, hint, v, f"{cls.__name__}.{attribute.name}")
-        if work is None:
-            continue
-        condition, expression = work
-        conditions = [c for c in (f"{v} is not None" if nullable else None, condition) if c]
-        if conditions:
-            source.append(f"  if {' and '.join(conditions)}:")
-        source.append(f"{'    ' if conditions else '  '}{v} = {expression}")
+        indent = "  "
+        if attribute.default is None:
+            source += [f"  {v} = get({key!r})", f"  if {v} is not None:", "    n += 1"]
+            indent = "    "
+        else:
+            source.append(f"  {v} = o[{key!r}]")
+            if nullable and work is not None:
+                source.append(f"  if {v} is not None:")
+                indent = "    "
+        if work is not None:
+            condition, expression = work
+            if condition:
+                source.append(f"{indent}if {condition}:")
+            source.append(f"{indent}{'  ' if condition else ''}{v} = {expression}")
     source += [
-        "  if __known.issuperset(o):",
+        # A member sent as null is not counted, so then the exact check decides.
+        "  if n == len(o) or __known.issuperset(o):",
         "    extra = {}",
         "  else:",
         "    extra = {k: x for k, x in o.items() if k not in __known}",
-        f"  return __cl({', '.join(arguments)}, extra_fields=extra)",
+        "  self = __new(__cl)",
+        "  self.extra_fields = extra",
+        *[f"  self.{a.name} = v{i}" for i, a in enumerate(gen.fields)],
+        "  return self",
     ]
     structure: Callable[[Any, Any], Model] = gen.compile(source, "structure")
     return structure

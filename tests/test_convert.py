@@ -14,7 +14,9 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
+from attrs import define, field
 
 from talon_async._convert import decode_json, encode, structure
 from talon_async.models import (
@@ -27,6 +29,7 @@ from talon_async.models import (
     PriceDetail,
     Product,
 )
+from talon_async.models._base import Model
 
 ADJUSTMENT = "68851723-e6fa-488f-ace9-112581e6c19b"
 
@@ -178,3 +181,22 @@ def test_effect_props_of_an_unknown_type_stay_a_dict() -> None:
     effect = structure(data, Effect)
     assert effect.props == {"x": 1}
     assert decode_json(encode(effect)) == data
+
+
+def test_structured_model_equals_the_constructed_one() -> None:
+    # The structure hook fills slots without calling __init__: the result must be the same.
+    data = {"sku": "A", "quantity": 1, "product": {"name": "p"}, "color": "red"}
+    item = structure(data, CartItem)
+    assert item == CartItem(
+        sku="A", quantity=1, product=Product(name="p"), extra_fields={"color": "red"}
+    )
+    assert structure({"sku": "A", "quantity": 1}, CartItem).extra_fields == {}
+
+
+def test_a_model_with_a_validator_is_refused_when_its_hook_is_made() -> None:
+    @define(kw_only=True)
+    class Checked(Model):
+        count: int = field(validator=attrs.validators.ge(0))
+
+    with pytest.raises(TypeError, match="models have no validators"):
+        structure({"count": -1}, Checked)
