@@ -7,7 +7,7 @@ import logging as _logging
 import os as _os
 
 from ._client import TalonClient
-from ._transport import CallOptions
+from ._operation import CallOptions
 from ._version import __version__
 from .auth import ApiKeyV1, AuthStrategy, Bearer, ContentSignature
 from .batch import run_batch

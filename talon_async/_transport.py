@@ -1,7 +1,8 @@
 """The single request path: build the URL, encode, authenticate, send, map the answer.
 
 Resource modules describe operations as :class:`Operation` values and hand them to
-:meth:`Transport.send`; nothing else in the package touches aiohttp.
+:meth:`Transport.send`; nothing else in the package touches aiohttp. This module is
+imported by the first :class:`TalonClient` made, not by ``import talon_async``.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from types import NoneType
-from typing import Any, Generic, TypedDict, TypeVar, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 import aiohttp
-from attrs import frozen
 from yarl import URL
 
 from ._convert import decode_json, encode, structure
+from ._operation import CallOptions, Operation
 from ._version import __version__
 from .auth import AuthStrategy
 from .errors import (
@@ -71,38 +72,6 @@ _STATUS_ERRORS: dict[int, type[TalonStatusError]] = {
     409: ConflictError,
     429: RateLimitError,
 }
-
-
-@frozen
-class Operation(Generic[T]):
-    """One call of one API operation, fully described and not yet sent.
-
-    ``returns`` is the model a success body decodes into, or ``type(None)`` for operations
-    that answer without a body (204). ``auth`` lists the accepted security schemes.
-    """
-
-    method: str
-    path: str
-    returns: type[T]
-    auth: tuple[str, ...]
-    path_params: Mapping[str, str] = {}
-    query: Mapping[str, str] = {}
-    body: Any = None
-    order_key: str | None = None
-    """Calls with the same key never overlap and run in call order (e.g. one session)."""
-
-
-class CallOptions(TypedDict, total=False):
-    """Keyword-only options every operation accepts, for that one call."""
-
-    timeout: float
-    """Seconds the whole call may take per attempt (default: the client's ``timeout``)."""
-    retry: RetryPolicy
-    """The retry policy for this call (default: the client's; ``NO_RETRY`` turns it off)."""
-    extra_headers: Mapping[str, str]
-    """Headers added to the request (e.g. for tracing)."""
-    allow_replay: bool
-    """Declare a POST safe to send twice, so it may be retried like a PUT."""
 
 
 _UNORDERED: AbstractAsyncContextManager[None] = nullcontext()
@@ -266,7 +235,8 @@ class Transport:
         auth: Sequence[AuthStrategy],
         *,
         session: aiohttp.ClientSession | None,
-        timeout: aiohttp.ClientTimeout,
+        timeout: float,
+        connect_timeout: float,
         max_connections: int,
         retry: RetryPolicy,
         hooks: Hooks,
@@ -280,7 +250,7 @@ class Transport:
         self._auth = tuple(auth)
         self._session = session
         self._owns_session = session is None
-        self._timeout = timeout
+        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout)
         self._max_connections = max_connections
         self._closed = False
 

@@ -120,3 +120,13 @@ def test_leaked_session_fails_the_suite(tmp_path: Path) -> None:
     )
     assert run.returncode != 0, run.stdout
     assert "Unclosed client session" in run.stdout
+
+
+def test_aiohttp_loads_with_the_first_client_not_with_the_package() -> None:
+    code = (
+        "import sys, talon_async, talon_async.models\n"
+        "assert 'aiohttp' not in sys.modules, 'imported by the package'\n"
+        "talon_async.TalonClient('http://127.0.0.1:9', auth=talon_async.ApiKeyV1('k'))\n"
+        "assert 'aiohttp' in sys.modules, 'not imported by the client'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import NoneType
 from typing import TYPE_CHECKING
 
-from .._transport import CallOptions, Operation
+from .._operation import CallOptions, Operation
 from ..models.coupons import Coupon, CouponList, CouponReservations
 from ..models.profiles import CustomerProfileList
 from ._base import DEFAULT_AUTH, HasTransport, Resource

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import NoneType
 from typing import TYPE_CHECKING
 
-from .._transport import CallOptions, Operation
+from .._operation import CallOptions, Operation
 from ._base import DEFAULT_AUTH, HasTransport, Resource
 
 if TYPE_CHECKING:

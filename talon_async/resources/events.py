@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING
 
-from .._transport import CallOptions, Operation
+from .._operation import CallOptions, Operation
 from ..models.events import NewEvent
 from ..models.state import IntegrationState
 from ._base import DEFAULT_AUTH, HasTransport, Resource, flags

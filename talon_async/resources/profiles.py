@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
-from .._transport import CallOptions, Operation, Transport
+from .._operation import CallOptions, Operation
 from ..auth import API_KEY_V1, MANAGER_AUTH
 from ..batch import run_batch
 from ..errors import BulkUpdateError
@@ -28,6 +28,8 @@ from ._base import DEFAULT_AUTH, HasTransport, Resource, flags, yes_no
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from .._transport import Transport
 
 MAX_PROFILES_PER_REQUEST = 1000
 """The API's limit on profiles in one bulk update."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import NoneType
 from typing import TYPE_CHECKING, Literal, overload
 
-from .._transport import CallOptions, Operation
+from .._operation import CallOptions, Operation
 from ..models.referrals import NewReferral, NewReferralsForMultipleAdvocates, Referral, ReferralList
 from ._base import DEFAULT_AUTH, HasTransport, Resource, yes_no
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .._convert import format_datetime
-from .._transport import CallOptions, Operation
+from .._operation import CallOptions, Operation
 from ..models.sessions import IntegrationRequest, NewCustomerSession
 from ..models.state import IntegrationState, IntegrationStateV2
 from ._base import DEFAULT_AUTH, HasTransport, Resource, flags

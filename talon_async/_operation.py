@@ -1,0 +1,47 @@
+"""What resource modules hand to the transport: one operation call, and its options.
+
+Kept apart from ``_transport`` (and so from aiohttp), which loads with the first client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Generic, TypedDict, TypeVar
+
+from attrs import frozen
+
+from .retry import RetryPolicy
+
+T = TypeVar("T")
+
+
+@frozen
+class Operation(Generic[T]):
+    """One call of one API operation, fully described and not yet sent.
+
+    ``returns`` is the model a success body decodes into, or ``type(None)`` for operations
+    that answer without a body (204). ``auth`` lists the accepted security schemes.
+    """
+
+    method: str
+    path: str
+    returns: type[T]
+    auth: tuple[str, ...]
+    path_params: Mapping[str, str] = {}
+    query: Mapping[str, str] = {}
+    body: Any = None
+    order_key: str | None = None
+    """Calls with the same key never overlap and run in call order (e.g. one session)."""
+
+
+class CallOptions(TypedDict, total=False):
+    """Keyword-only options every operation accepts, for that one call."""
+
+    timeout: float
+    """Seconds the whole call may take per attempt (default: the client's ``timeout``)."""
+    retry: RetryPolicy
+    """The retry policy for this call (default: the client's; ``NO_RETRY`` turns it off)."""
+    extra_headers: Mapping[str, str]
+    """Headers added to the request (e.g. for tracing)."""
+    allow_replay: bool
+    """Declare a POST safe to send twice, so it may be retried like a PUT."""
