@@ -495,7 +495,10 @@ converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)
 
 def encode(value: Any) -> bytes:
     """Unstructure a model (or plain data) and serialize it to compact UTF-8 JSON."""
-    return orjson.dumps(converter.unstructure(value))
+    data = orjson.dumps(converter.unstructure(value))
+    # orjson's result keeps the buffer it grew into, up to twice its length; a request
+    # body lives as long as the call (retries included), so keep an exact-size copy.
+    return memoryview(data).tobytes()
 
 
 def decode_json(body: bytes) -> Any:

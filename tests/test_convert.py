@@ -9,6 +9,7 @@ model and field.
 from __future__ import annotations
 
 import enum
+import tracemalloc
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
@@ -200,3 +201,19 @@ def test_a_model_with_a_validator_is_refused_when_its_hook_is_made() -> None:
 
     with pytest.raises(TypeError, match="models have no validators"):
         structure({"count": -1}, Checked)
+
+
+def test_encoded_body_holds_no_spare_capacity() -> None:
+    # A body lives as long as its call; orjson's own result can hold twice its length.
+    cart = [CartItem(sku=f"SKU-{i}", quantity=1, price=9.99) for i in range(300)]
+    request = IntegrationRequest(customer_session=NewCustomerSessionV2(cart_items=cart))
+    encode(request)  # hooks built outside the measurement
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        bodies = [encode(request) for _ in range(20)]
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(bodies[0]) > 10_000
+    assert held < 1.2 * sum(len(body) for body in bodies)
