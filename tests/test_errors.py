@@ -147,8 +147,12 @@ async def test_rate_limit_retry_after_http_date(
         ('{"totalResultSize": 1, "data": [{"id"', "not JSON"),
         ("[1, 2]", "not a CouponList"),
         ('{"data": []}', "not a CouponList"),
+        (
+            '{"totalResultSize": "1", "data": []}',
+            "CouponList.total_result_size: expected an integer, got str",
+        ),
     ],
-    ids=["empty", "html", "truncated", "wrong-shape", "missing-required"],
+    ids=["empty", "html", "truncated", "wrong-shape", "missing-required", "wrong-type"],
 )
 async def test_bad_success_body_is_a_decode_error(
     server: RecordingServer, client: TalonClient, body: str, reason: str
