@@ -312,12 +312,16 @@ def _value_type(attribute: attrs.Attribute[Any]) -> tuple[bool, Any]:
     return (inner is not None, attribute.type if inner is None else inner)
 
 
-def _model_item(hint: Any, container: Any) -> Any:
-    """The model class ``M`` of ``list[M]`` or ``dict[str, M]``, else None."""
-    args = get_args(hint)
-    if get_origin(hint) is container and args and _is_model(args[-1]):
-        return args[-1]
-    return None
+def _model_container(hint: Any, v: str, hook: Callable[[Any], str]) -> tuple[str, str] | None:
+    """For ``list[M]`` / ``dict[str, M]`` of a model ``M``: (the container's type name, an
+    expression applying the hook named ``hook(M)`` to every item of ``v``), else None."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin not in (list, dict) or not args or not _is_model(args[-1]):
+        return None
+    h = hook(args[-1])
+    if origin is list:
+        return ("list", f"[{h}(x) for x in {v}]")
+    return ("dict", f"{{k: {h}(x) for k, x in {v}.items()}}")
 
 
 _CONVERSIONS: dict[Any, Callable[[str], Any]] = {
@@ -350,17 +354,12 @@ def _received(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | Non
             return (f"{v}.__class__ is not dict", fail)
         convert = gen.name(_CONVERSIONS[hint])
         return (None, f"{convert}({v}) if {v}.__class__ is str else {fail}")
-    for container, kind, loop in (
-        (list, "list", "[{h}(x) for x in {v}]"),
-        (dict, "dict", "{{k: {h}(x) for k, x in {v}.items()}}"),
-    ):
-        item = _model_item(hint, container)
-        if item is not None:
-            h = gen.name(converter.get_structure_hook(item))
-            fail = (
-                f"__type_error({where!r}, 'a JSON {'array' if kind == 'list' else 'object'}', {v})"
-            )
-            return (None, f"{loop.format(h=h, v=v)} if {v}.__class__ is {kind} else {fail}")
+    container = _model_container(hint, v, lambda m: gen.name(converter.get_structure_hook(m)))
+    if container is not None:
+        kind, loop = container
+        expected = "a JSON array" if kind == "list" else "a JSON object"
+        fail = f"__type_error({where!r}, {expected!r}, {v})"
+        return (None, f"{loop} if {v}.__class__ is {kind} else {fail}")
     hook = gen.name(converter.get_structure_hook(hint))
     return (None, f"{hook}({v}, {gen.name(hint)})")
 
@@ -380,15 +379,12 @@ def _sent(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, s
         return (mismatch, f"{gen.name((_SCALARS | _CONVERTED)[hint][1])}({v}, {where!r})")
     if hint in _CONVERTED:
         return (None, f"{gen.name(_CONVERTED[hint][1])}({v}, {where!r})")
-    for container, kind, loop in (
-        (list, "list", "[{h}(x) for x in {v}]"),
-        (dict, "dict", "{{k: {h}(x) for k, x in {v}.items()}}"),
-    ):
-        item = _model_item(hint, container)
-        if item is not None:
-            h = gen.name(converter.get_unstructure_hook(item))
-            fail = f"__type_error({where!r}, 'a {kind}', {v})"
-            return (None, f"{loop.format(h=h, v=v)} if isinstance({v}, {kind}) else {fail}")
+    container = _model_container(hint, v, lambda m: gen.name(converter.get_unstructure_hook(m)))
+    if container is not None:
+        kind, loop = container
+        accepted = "(list, tuple)" if kind == "list" else gen.name(Mapping)
+        fail = f"__type_error({where!r}, 'a {kind}', {v})"
+        return (None, f"{loop} if isinstance({v}, {accepted}) else {fail}")
     return (None, f"{gen.name(converter.get_unstructure_hook(hint))}({v})")
 
 
@@ -466,7 +462,7 @@ def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
         nullable, hint = _value_type(attribute)
         source.append(f"  {v} = i.{attribute.name}")
         indent = "  "
-        if attribute.default is None or nullable:
+        if attribute.default is None or nullable:  # None: omitted, or null if required
             source.append(f"  if {v} is not None:")
             indent = "    "
         if cls is Effect and attribute.name == "props":
@@ -478,7 +474,8 @@ def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
             source.append(f"{indent}  {v} = {expression}")
         else:
             source.append(f"{indent}{v} = {expression}")
-        source.append(f"{indent}d[{wire_name(attribute)!r}] = {v}")
+        store = f"d[{wire_name(attribute)!r}] = {v}"
+        source.append(f"    {store}" if attribute.default is None else f"  {store}")
     source += [
         "  if i.extra_fields:",
         "    for k, x in i.extra_fields.items():",

@@ -217,3 +217,17 @@ def test_encoded_body_holds_no_spare_capacity() -> None:
         tracemalloc.stop()
     assert len(bodies[0]) > 10_000
     assert held < 1.2 * sum(len(body) for body in bodies)
+
+
+def test_a_tuple_of_models_is_sent_as_an_array() -> None:
+    session = NewCustomerSessionV2(cart_items=(CartItem(sku="A", quantity=1),))  # type: ignore[arg-type]
+    assert decode_json(encode(session)) == {"cartItems": [{"sku": "A", "quantity": 1}]}
+
+
+def test_a_required_nullable_field_is_sent_as_null() -> None:
+    @define(kw_only=True)
+    class Reset(Model):
+        value: int | None
+
+    assert decode_json(encode(Reset(value=None))) == {"value": None}
+    assert structure({"value": None}, Reset) == Reset(value=None)
