@@ -247,7 +247,7 @@ def _register_item_hooks(type_: Any, received: _Check, sent: _Check) -> None:
     def unstructure_item(value: Any) -> Any:
         return sent(value, "an item")
 
-    if isinstance(type_, type):
+    if get_origin(type_) is None:  # a class (Python 3.10 also calls dict[str, Any] a type)
         converter.register_structure_hook(type_, structure_item)
         converter.register_unstructure_hook(type_, unstructure_item)
     else:  # dict[str, Any]
@@ -265,7 +265,7 @@ for _type, (_received_check, _sent_check) in (_SCALARS | _CONVERTED).items():
 
 
 def _is_model(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, Model)
+    return isinstance(cls, type) and get_origin(cls) is None and issubclass(cls, Model)
 
 
 class _Generated:
