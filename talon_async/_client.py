@@ -83,7 +83,7 @@ class TalonClient:
             )
         if max_connections < 1:
             raise ValueError("max_connections must be at least 1")
-        # aiohttp (about 190 ms and 20 MiB on a small machine) loads with the first client,
+        # aiohttp (over 100 ms and 10 MiB on a small machine) loads with the first client,
         # not with ``import talon_async``: code that only builds models, or imports the
         # package without calling the API, does not pay for it.
         from ._transport import Transport
