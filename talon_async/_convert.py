@@ -312,16 +312,19 @@ def _value_type(attribute: attrs.Attribute[Any]) -> tuple[bool, Any]:
     return (inner is not None, attribute.type if inner is None else inner)
 
 
-def _model_container(hint: Any, v: str, hook: Callable[[Any], str]) -> tuple[str, str] | None:
-    """For ``list[M]`` / ``dict[str, M]`` of a model ``M``: (the container's type name, an
-    expression applying the hook named ``hook(M)`` to every item of ``v``), else None."""
+def _container(hint: Any, v: str, item: Callable[[Any], str | None]) -> tuple[str, str] | None:
+    """For ``list[T]`` / ``dict[str, T]``: (the container's type name, an expression that
+    applies ``item(T)``, an expression in ``x``, to every item of ``v``); None when ``hint``
+    is no such container or ``item`` has no inline form for ``T``."""
     origin, args = get_origin(hint), get_args(hint)
-    if origin not in (list, dict) or not args or not _is_model(args[-1]):
+    if origin not in (list, dict) or not args:
         return None
-    h = hook(args[-1])
+    one = item(args[-1])
+    if one is None:
+        return None
     if origin is list:
-        return ("list", f"[{h}(x) for x in {v}]")
-    return ("dict", f"{{k: {h}(x) for k, x in {v}.items()}}")
+        return ("list", f"[{one} for x in {v}]")
+    return ("dict", f"{{k: {one} for k, x in {v}.items()}}")
 
 
 _CONVERSIONS: dict[Any, Callable[[str], Any]] = {
@@ -354,7 +357,17 @@ def _received(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | Non
             return (f"{v}.__class__ is not dict", fail)
         convert = gen.name(_CONVERSIONS[hint])
         return (None, f"{convert}({v}) if {v}.__class__ is str else {fail}")
-    container = _model_container(hint, v, lambda m: gen.name(converter.get_structure_hook(m)))
+
+    def item(type_: Any) -> str | None:
+        if _is_model(type_):
+            return f"{gen.name(converter.get_structure_hook(type_))}(x)"
+        work = _received(gen, type_, "x", f"an item of {where}") if type_ in _SCALARS else None
+        if work is not None:
+            condition, expression = work
+            return f"({expression}) if {condition} else x"
+        return None
+
+    container = _container(hint, v, item)
     if container is not None:
         kind, loop = container
         expected = "a JSON array" if kind == "list" else "a JSON object"
@@ -379,7 +392,16 @@ def _sent(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, s
         return (mismatch, f"{gen.name((_SCALARS | _CONVERTED)[hint][1])}({v}, {where!r})")
     if hint in _CONVERTED:
         return (None, f"{gen.name(_CONVERTED[hint][1])}({v}, {where!r})")
-    container = _model_container(hint, v, lambda m: gen.name(converter.get_unstructure_hook(m)))
+
+    def item(type_: Any) -> str | None:
+        if _is_model(type_):
+            return f"{gen.name(converter.get_unstructure_hook(type_))}(x)"
+        if type_ in _SCALARS:
+            condition, expression = _sent(gen, type_, "x", f"an item of {where}")
+            return f"({expression}) if {condition} else x"
+        return None
+
+    container = _container(hint, v, item)
     if container is not None:
         kind, loop = container
         accepted = "(list, tuple)" if kind == "list" else gen.name(Mapping)

@@ -23,6 +23,7 @@ from talon_async._convert import decode_json, encode, structure
 from talon_async.models import (
     AdditionalCost,
     CartItem,
+    CustomerSession,
     Effect,
     IntegrationRequest,
     NewCustomerSessionV2,
@@ -60,11 +61,26 @@ def test_received_value_of_the_wrong_type_is_refused(
 
 
 def test_wrong_types_inside_containers_are_refused() -> None:
-    data = {"customerSession": {"couponCodes": ["A", 5]}}
-    with pytest.raises(TypeError, match="expected a string, got int"):
-        structure(data, IntegrationRequest)
+    codes = r"an item of NewCustomerSessionV2\.coupon_codes: expected a string, got int"
+    with pytest.raises(TypeError, match=codes):
+        structure({"customerSession": {"couponCodes": ["A", 5]}}, IntegrationRequest)
+    with pytest.raises(TypeError, match="expected an integer, got float"):
+        structure({"customerSession": {"evaluableCampaignIds": [1, 2.5]}}, IntegrationRequest)
     with pytest.raises(TypeError, match="expected a JSON array, got dict"):
         structure({"customerSession": {"cartItems": {"sku": "A"}}}, IntegrationRequest)
+
+
+def test_an_int_item_of_a_float_map_is_widened() -> None:
+    data = {
+        "integrationId": "s-1",
+        "created": "2024-01-01T00:00:00Z",
+        "applicationId": 1,
+        "firstSession": True,
+        "discounts": {"WELCOME10": 5},
+    }
+    session = structure(data, CustomerSession)
+    assert session.discounts == {"WELCOME10": 5.0}
+    assert type(session.discounts["WELCOME10"]) is float
 
 
 def test_missing_required_member_and_null_required_member() -> None:
@@ -155,7 +171,8 @@ def test_sent_value_of_the_wrong_type_is_refused(
 
 def test_wrong_types_inside_sent_containers_are_refused() -> None:
     session = NewCustomerSessionV2(coupon_codes=["A", 5])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="expected a str, got int"):
+    codes = r"an item of NewCustomerSessionV2\.coupon_codes: expected a str, got int"
+    with pytest.raises(TypeError, match=codes):
         encode(IntegrationRequest(customer_session=session))
     cart = [{"sku": "A", "quantity": 1}]
     with pytest.raises(TypeError, match="expected CartItem, got dict"):
