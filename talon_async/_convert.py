@@ -4,7 +4,9 @@ Everything about the wire format lives here: camelCase names, omitting unset fie
 RFC 3339 datetimes, keeping unknown members, typing ``Effect.props`` by effect type, and
 checking every value against its field's type in both directions. For each model class
 the converter compiles one straight-line hook per direction on first use (cattrs caches
-it); values inside containers go through cattrs' own dispatch to the same checks.
+it), with the checks of its fields (and of the items of its lists and maps) inlined;
+values cattrs reaches by its own dispatch (``list[Any]``, free-form objects) meet the
+same checks through the hooks registered on the converter.
 """
 
 from __future__ import annotations
@@ -96,16 +98,26 @@ def _type_error(where: str, expected: str, value: Any) -> NoReturn:
     raise TypeError(f"{where}: expected {expected}, got {type(value).__name__}")
 
 
-def _received_str(value: Any, where: str) -> str:
-    if type(value) is not str:
-        _type_error(where, "a string", value)
-    return value
+def _exactly(kind: type, expected: str) -> Callable[[Any, str], Any]:
+    """A check that lets through values of exactly ``kind`` (so ``True`` is no int)."""
+
+    def check(value: Any, where: str) -> Any:
+        if type(value) is not kind:
+            _type_error(where, expected, value)
+        return value
+
+    return check
 
 
-def _received_int(value: Any, where: str) -> int:
-    if type(value) is not int:
-        _type_error(where, "an integer", value)
-    return value
+_received_str = _exactly(str, "a string")
+_received_int = _exactly(int, "an integer")
+_received_bool = _exactly(bool, "a boolean")
+# Free-form objects (attributes, payloads) arrive as freshly parsed dicts: keep them.
+_received_json_object = _exactly(dict, "a JSON object")
+_sent_bool = _exactly(bool, "a bool")  # bool cannot be subclassed
+_parse_uuid = functools.lru_cache(maxsize=1024)(UUID)
+"""A price adjustment's id repeats on every cart line it applies to and in answer after
+answer; UUID() costs over a microsecond each time, a cache hit a tenth of that."""
 
 
 def _received_float(value: Any, where: str) -> float:
@@ -113,12 +125,6 @@ def _received_float(value: Any, where: str) -> float:
         return float(value)
     if type(value) is not float:
         _type_error(where, "a number", value)
-    return value
-
-
-def _received_bool(value: Any, where: str) -> bool:
-    if type(value) is not bool:
-        _type_error(where, "a boolean", value)
     return value
 
 
@@ -131,14 +137,7 @@ def _received_datetime(value: Any, where: str) -> datetime:
 def _received_uuid(value: Any, where: str) -> UUID:
     if type(value) is not str:
         _type_error(where, "a UUID string", value)
-    return UUID(value)
-
-
-def _received_json_object(value: Any, where: str) -> dict[str, Any]:
-    # Free-form objects (attributes, payloads) arrive as freshly parsed dicts: keep them.
-    if type(value) is not dict:
-        _type_error(where, "a JSON object", value)
-    return value
+    return _parse_uuid(value)
 
 
 def _sent_str(value: Any, where: str) -> str:
@@ -159,12 +158,6 @@ def _sent_float(value: Any, where: str) -> float:
     if isinstance(value, int):
         return int(value)
     return finite_float(float(value))
-
-
-def _sent_bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        _type_error(where, "a bool", value)
-    return value
 
 
 def _sent_datetime(value: Any, where: str) -> str:
@@ -327,14 +320,8 @@ def _container(hint: Any, v: str, item: Callable[[Any], str | None]) -> tuple[st
     return ("dict", f"{{k: {one} for k, x in {v}.items()}}")
 
 
-_CONVERSIONS: dict[Any, Callable[[str], Any]] = {
-    float: float,
-    datetime: parse_datetime,
-    # A price adjustment's id repeats on every cart line it applies to and in answer after
-    # answer; UUID() costs over a microsecond each time, a cache hit a tenth of that.
-    UUID: functools.lru_cache(maxsize=1024)(UUID),
-}
-"""What a well-typed received value goes through: ``int`` -> float, ``str`` -> the rest."""
+_PARSERS: dict[Any, Callable[[str], Any]] = {datetime: parse_datetime, UUID: _parse_uuid}
+"""What a received string becomes, for the types the generated hooks parse inline."""
 
 
 def _received(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, str] | None:
@@ -355,7 +342,7 @@ def _received(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | Non
         fail = f"{check}({v}, {where!r})"
         if hint == dict[str, Any]:
             return (f"{v}.__class__ is not dict", fail)
-        convert = gen.name(_CONVERSIONS[hint])
+        convert = gen.name(_PARSERS[hint])
         return (None, f"{convert}({v}) if {v}.__class__ is str else {fail}")
 
     def item(type_: Any) -> str | None:
@@ -389,7 +376,8 @@ def _sent(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, s
             mismatch += f" or {v} - {v}"  # NaN for NaN and both infinities
         elif hint is datetime:  # a naive one is refused; a zone orjson may not know, formatted
             mismatch += f" or {v}.tzinfo.__class__ is not {gen.name(timezone)}"
-        return (mismatch, f"{gen.name((_SCALARS | _CONVERTED)[hint][1])}({v}, {where!r})")
+        check = _SCALARS[hint][1] if hint in _SCALARS else _CONVERTED[hint][1]
+        return (mismatch, f"{gen.name(check)}({v}, {where!r})")
     if hint in _CONVERTED:
         return (None, f"{gen.name(_CONVERTED[hint][1])}({v}, {where!r})")
 
