@@ -600,8 +600,20 @@ class Operations:
                     )
                 ],
             )
-        now = utc_now()
-        integration_id = call.params["integrationId"]
+        outcome = self._update_profile(
+            call.params["integrationId"],
+            body,
+            utc_now(),
+            run=run,
+            dry=dry,
+        )
+        content = set(body.get("responseContent") or ()) if run else {"customerProfile"}
+        return Answer(200, self._state_v2(outcome, content))
+
+    def _update_profile(
+        self, integration_id: str, body: JsonObject, now: datetime, *, run: bool, dry: bool
+    ) -> _Outcome:
+        """What both profile updates do: attributes and audiences, rules, event, commit."""
         profile = self._profile_for(integration_id, now)
         profile["attributes"].update(body.get("attributes") or {})
         if body.get("audiencesChanges"):
@@ -618,26 +630,16 @@ class Operations:
         )
         if not dry:
             self._commit_now(outcome, now)
-        content = set(body.get("responseContent") or ()) if run else {"customerProfile"}
-        return Answer(200, self._state_v2(outcome, content))
+        return outcome
 
     def update_profile(self, call: Call) -> Answer:
         """PUT /v1/customer_profiles/{integrationId} (updateCustomerProfile, legacy)."""
         now = utc_now()
         integration_id = call.params["integrationId"]
-        profile = self._profile_for(integration_id, now)
-        profile["attributes"].update(call.body.get("attributes") or {})
-        outcome = _Outcome(None, profile)
-        self._evaluate(outcome, now)
-        outcome.event = self._event(
-            "talon_profile_updated",
-            session_id="",
-            profile_id=integration_id,
-            effects=outcome.effects,
-            now=now,
+        legacy = {"attributes": call.body.get("attributes")}  # v1 knows nothing else
+        outcome = self._update_profile(
+            integration_id, legacy, now, run=True, dry=self._flag(call, "dry")
         )
-        if not self._flag(call, "dry"):
-            self._commit_now(outcome, now)
         # The legacy state always has a session; a profile update has none of its own.
         session = self._new_session("", now)
         session.update(profileId=integration_id, firstSession=False)
