@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
+from ._operation import snake_case
 from .auth import AuthStrategy
 from .observe import Hooks
-from .resources.coupon_reservations import CouponReservationsResource
-from .resources.customer_data import CustomerDataResource
-from .resources.events import EventsResource
-from .resources.profiles import ProfilesResource
-from .resources.referrals import ReferralsResource
-from .resources.sessions import SessionsResource
 from .retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from .resources.coupon_reservations import CouponReservationsResource
+    from .resources.customer_data import CustomerDataResource
+    from .resources.events import EventsResource
+    from .resources.profiles import ProfilesResource
+    from .resources.referrals import ReferralsResource
+    from .resources.sessions import SessionsResource
+
+R = TypeVar("R")
 
 DEFAULT_TIMEOUT = 15.0
 """Seconds a whole request may take (connecting, sending, reading the answer)."""
@@ -26,6 +31,34 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 NO_HOOKS = Hooks()
 DEFAULT_MAX_CONNECTIONS = 64
 """Connections the client opens at most; further requests queue for a free one."""
+
+
+class _Resource(Generic[R]):
+    """A client attribute whose resource module is imported on first access."""
+
+    def __init__(self, module: str, class_name: str) -> None:
+        self._module = module
+        self._class_name = class_name
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Resource[R]: ...
+    @overload
+    def __get__(self, instance: Any, owner: type) -> R: ...
+    def __get__(self, instance: Any | None, owner: type) -> _Resource[R] | R:
+        if instance is None:
+            return self
+        resource_class = getattr(resource_module(self._module), self._class_name)
+        resource: R = resource_class(instance._transport)
+        instance.__dict__[self._name] = resource  # later lookups find it there directly
+        return resource
+
+
+def resource_module(name: str) -> Any:
+    """The module ``talon_async.resources.<name>``, imported on first use."""
+    return importlib.import_module(f"{__package__}.resources.{name}")
 
 
 class TalonClient:
@@ -99,12 +132,6 @@ class TalonClient:
             hooks=hooks,
             trace_configs=trace_configs,
         )
-        self.coupon_reservations = CouponReservationsResource(self._transport)
-        self.referrals = ReferralsResource(self._transport)
-        self.customer_data = CustomerDataResource(self._transport)
-        self.profiles = ProfilesResource(self._transport)
-        self.sessions = SessionsResource(self._transport)
-        self.events = EventsResource(self._transport)
 
     @property
     def base_url(self) -> str:
@@ -134,20 +161,79 @@ class TalonClient:
     def __repr__(self) -> str:
         return f"TalonClient(base_url={self.base_url!r}, closed={self.closed})"
 
-    # The official SDKs' operation names, argument order included. Each is the very same
-    # function as the resource method (they only need ``self._transport``).
-    create_coupon_reservation = CouponReservationsResource.create
-    delete_coupon_reservation = CouponReservationsResource.delete
-    get_reserved_coupons = CouponReservationsResource.list_coupons
-    get_reserved_customers = CouponReservationsResource.list_customers
-    create_referral = ReferralsResource.create
-    create_referrals_for_multiple_advocates = ReferralsResource.create_for_multiple_advocates
-    delete_customer_data = CustomerDataResource.delete
-    get_customer_inventory = ProfilesResource.get_inventory
-    track_event = EventsResource.track
-    update_customer_profile = ProfilesResource.update
-    update_customer_profile_v2 = ProfilesResource.update_v2
-    update_customer_profiles_v2 = ProfilesResource.update_many_v2
-    update_customer_profile_audiences = ProfilesResource.update_audiences
-    update_customer_session = SessionsResource.update
-    update_customer_session_v2 = SessionsResource.update_v2
+    # The resources: each module (and the models it uses) is imported on first access.
+    coupon_reservations: _Resource[CouponReservationsResource] = _Resource(
+        "coupon_reservations", "CouponReservationsResource"
+    )
+    customer_data: _Resource[CustomerDataResource] = _Resource(
+        "customer_data", "CustomerDataResource"
+    )
+    events: _Resource[EventsResource] = _Resource("events", "EventsResource")
+    profiles: _Resource[ProfilesResource] = _Resource("profiles", "ProfilesResource")
+    referrals: _Resource[ReferralsResource] = _Resource("referrals", "ReferralsResource")
+    sessions: _Resource[SessionsResource] = _Resource("sessions", "SessionsResource")
+
+    if TYPE_CHECKING:
+        # The official SDKs' operation names, argument order included: each is the very
+        # same function as the resource method (they only need ``self._transport``). At
+        # run time they are installed from OPERATIONS below, and resolved on first use.
+        create_coupon_reservation = CouponReservationsResource.create
+        delete_coupon_reservation = CouponReservationsResource.delete
+        get_reserved_coupons = CouponReservationsResource.list_coupons
+        get_reserved_customers = CouponReservationsResource.list_customers
+        create_referral = ReferralsResource.create
+        create_referrals_for_multiple_advocates = ReferralsResource.create_for_multiple_advocates
+        delete_customer_data = CustomerDataResource.delete
+        get_customer_inventory = ProfilesResource.get_inventory
+        track_event = EventsResource.track
+        update_customer_profile = ProfilesResource.update
+        update_customer_profile_v2 = ProfilesResource.update_v2
+        update_customer_profiles_v2 = ProfilesResource.update_many_v2
+        update_customer_profile_audiences = ProfilesResource.update_audiences
+        update_customer_session = SessionsResource.update
+        update_customer_session_v2 = SessionsResource.update_v2
+
+
+OPERATIONS: dict[str, tuple[str, str]] = {
+    # operationId -> (client attribute of its resource, method name)
+    "createCouponReservation": ("coupon_reservations", "create"),
+    "deleteCouponReservation": ("coupon_reservations", "delete"),
+    "getReservedCoupons": ("coupon_reservations", "list_coupons"),
+    "getReservedCustomers": ("coupon_reservations", "list_customers"),
+    "createReferral": ("referrals", "create"),
+    "createReferralsForMultipleAdvocates": ("referrals", "create_for_multiple_advocates"),
+    "deleteCustomerData": ("customer_data", "delete"),
+    "getCustomerInventory": ("profiles", "get_inventory"),
+    "trackEvent": ("events", "track"),
+    "updateCustomerProfile": ("profiles", "update"),
+    "updateCustomerProfileV2": ("profiles", "update_v2"),
+    "updateCustomerProfilesV2": ("profiles", "update_many_v2"),
+    "updateCustomerProfileAudiences": ("profiles", "update_audiences"),
+    "updateCustomerSession": ("sessions", "update"),
+    "updateCustomerSessionV2": ("sessions", "update_v2"),
+}
+"""Every operation of the API: where it lives on the client."""
+
+
+class _OfficialName:
+    """A client method under an official SDK name; replaced by the function on first use."""
+
+    def __init__(self, resource: str, method: str) -> None:
+        self._resource = resource
+        self._method = method
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: object, owner: type) -> Callable[..., Any]:
+        descriptor = owner.__dict__[self._resource]
+        resource_class = getattr(resource_module(descriptor._module), descriptor._class_name)
+        function: Callable[..., Any] = getattr(resource_class, self._method)
+        setattr(owner, self._name, function)
+        return function if instance is None else function.__get__(instance, owner)
+
+
+for _operation_id, (_resource, _method) in OPERATIONS.items():
+    _alias = _OfficialName(_resource, _method)
+    _alias.__set_name__(TalonClient, snake_case(_operation_id))
+    setattr(TalonClient, snake_case(_operation_id), _alias)

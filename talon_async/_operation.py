@@ -5,7 +5,8 @@ Kept apart from ``_transport`` (and so from aiohttp), which loads with the first
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, Generic, TypedDict, TypeVar
 
 from attrs import frozen
@@ -21,16 +22,20 @@ class Operation(Generic[T]):
 
     ``returns`` is the model a success body decodes into, or ``type(None)`` for operations
     that answer without a body (204). ``auth`` lists the accepted security schemes.
+    ``path_params`` are strings or ints, checked and escaped by the transport; ``query``
+    values are already in wire form (a list repeats the parameter). ``body`` must be an
+    instance of ``body_type``, which the transport checks before encoding it.
     """
 
     method: str
     path: str
     returns: type[T]
     auth: tuple[str, ...]
-    path_params: Mapping[str, str] = {}
-    query: Mapping[str, str] = {}
+    path_params: Mapping[str, object] = {}
+    query: Mapping[str, str | Sequence[str]] = {}
     body: Any = None
-    order_key: str | None = None
+    body_type: type | None = None
+    order_key: Hashable | None = None
     """Calls with the same key never overlap and run in call order (e.g. one session)."""
 
 
@@ -45,3 +50,12 @@ class CallOptions(TypedDict, total=False):
     """Headers added to the request (e.g. for tracing)."""
     allow_replay: bool
     """Declare a POST safe to send twice, so it may be retried like a PUT."""
+
+
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def snake_case(wire_name: str) -> str:
+    """The Python spelling of an API name: ``trackEventV2`` -> ``track_event_v2``,
+    ``customerSessionId`` -> ``customer_session_id``."""
+    return _WORD_START.sub("_", wire_name).lower()

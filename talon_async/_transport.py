@@ -23,7 +23,7 @@ import aiohttp
 from yarl import URL
 
 from ._convert import decode_json, encode, structure
-from ._operation import CallOptions, Operation
+from ._operation import CallOptions, Operation, snake_case
 from ._version import __version__
 from .auth import AuthStrategy
 from .errors import (
@@ -125,9 +125,9 @@ def normalize_base_url(base_url: str) -> str:
 def encode_path_segment(name: str, value: object) -> str:
     """Percent-encode a path parameter so that it is exactly one path segment."""
     if not isinstance(value, str):
-        raise ValueError(f"path parameter {name} must be a str, got {type(value).__name__}")
+        raise TypeError(f"{snake_case(name)} must be a str, got {type(value).__name__}")
     if not value:
-        raise ValueError(f"path parameter {name} must not be empty")
+        raise ValueError(f"{snake_case(name)} must not be empty")
     if value in (".", ".."):
         # Dot segments would be resolved away by URL normalization; escape the dots.
         return value.replace(".", "%2E")
@@ -296,7 +296,7 @@ class Transport:
             )
         url = self.base_url + path
         if operation.query:
-            url += "?" + urlencode(operation.query)
+            url += "?" + urlencode(operation.query, doseq=True)
         return url
 
     async def send(self, operation: Operation[T], options: CallOptions) -> T:
@@ -308,7 +308,14 @@ class Transport:
         method = operation.method
         url = self.url_for(operation)
         strategy = self._strategy_for(operation)
-        body = None if operation.body is None else encode(operation.body)
+        body = None
+        if operation.body_type is not None:
+            if not isinstance(operation.body, operation.body_type):
+                raise TypeError(
+                    f"{method} {operation.path}: the request body must be a "
+                    f"{operation.body_type.__name__}, got {type(operation.body).__name__}"
+                )
+            body = encode(operation.body)
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"

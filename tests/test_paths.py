@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from talon_async import TalonClient
 from talon_async.models.coupons import CouponReservations
+from talon_async.models.sessions import IntegrationRequest, NewCustomerSessionV2
 
 from .conftest import RecordingServer
 
@@ -41,10 +41,22 @@ async def test_any_unicode_arrives_unchanged(
     assert _segments(server.last.raw_path) == ["", "v1", "coupon_reservations", value]
 
 
-@pytest.mark.parametrize("bad", ["", None, 12, b"bytes"])
-async def test_empty_or_non_string_path_parameter_fails_before_io(
+async def test_empty_path_parameter_fails_before_io(
+    server: RecordingServer, client: TalonClient
+) -> None:
+    with pytest.raises(ValueError, match="integration_id must not be empty"):
+        await client.customer_data.delete("")
+    assert server.received == []
+
+
+@pytest.mark.parametrize("bad", [None, 12, b"bytes"])
+async def test_non_string_path_parameter_is_a_type_error_before_io(
     server: RecordingServer, client: TalonClient, bad: object
 ) -> None:
-    with pytest.raises(ValueError, match="integrationId"):
+    with pytest.raises(TypeError, match="integration_id must be a str, got"):
         await client.customer_data.delete(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="customer_session_id must be a str, got int"):
+        await client.sessions.update_v2(
+            7, IntegrationRequest(customer_session=NewCustomerSessionV2())
+        )  # type: ignore[arg-type]
     assert server.received == []

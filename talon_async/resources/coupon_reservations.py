@@ -36,6 +36,7 @@ class CouponReservationsResource(Resource):
                 DEFAULT_AUTH,
                 path_params={"couponValue": coupon_value},
                 body=coupon_reservations,
+                body_type=CouponReservations,
             ),
             options,
         )
@@ -55,6 +56,7 @@ class CouponReservationsResource(Resource):
                 DEFAULT_AUTH,
                 path_params={"couponValue": coupon_value},
                 body=coupon_reservations,
+                body_type=CouponReservations,
             ),
             options,
         )

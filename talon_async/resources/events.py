@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .._operation import CallOptions, Operation
 from ..models.events import NewEvent
 from ..models.state import IntegrationState
-from ._base import DEFAULT_AUTH, HasTransport, Resource, flags
+from ._base import DEFAULT_AUTH, HasTransport, Query, Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -41,8 +41,9 @@ class EventsResource(Resource):
                 "/v1/events",
                 IntegrationState,
                 DEFAULT_AUTH,
-                query=flags(dry=dry),
+                query=Query().flag("dry", dry),
                 body=new_event,
+                body_type=NewEvent,
             ),
             options,
         )

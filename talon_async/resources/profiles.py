@@ -24,7 +24,7 @@ from ..models.state import (
     IntegrationStateV2,
     MultipleCustomerProfileIntegrationResponseV2,
 )
-from ._base import DEFAULT_AUTH, HasTransport, Resource, flags, yes_no
+from ._base import DEFAULT_AUTH, HasTransport, Query, Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -52,8 +52,9 @@ async def _send_bulk(
             "/v2/customer_profiles",
             returns,
             DEFAULT_AUTH,
-            query={"silent": yes_no(silent)},
+            query=Query().yes_no("silent", silent),
             body=body,
+            body_type=MultipleCustomerProfileIntegrationRequest,
         ),
         options,
     )
@@ -87,8 +88,9 @@ class ProfilesResource(Resource):
                 IntegrationStateV2,
                 DEFAULT_AUTH,
                 path_params={"integrationId": integration_id},
-                query=flags(runRuleEngine=run_rule_engine, dry=dry),
+                query=Query().flag("runRuleEngine", run_rule_engine).flag("dry", dry),
                 body=body,
+                body_type=CustomerProfileIntegrationRequestV2,
             ),
             options,
         )
@@ -181,8 +183,9 @@ class ProfilesResource(Resource):
                 IntegrationState,
                 DEFAULT_AUTH,
                 path_params={"integrationId": integration_id},
-                query=flags(dry=dry),
+                query=Query().flag("dry", dry),
                 body=new_customer_profile,
+                body_type=NewCustomerProfile,
             ),
             options,
         )
@@ -207,14 +210,13 @@ class ProfilesResource(Resource):
                 CustomerInventory,
                 DEFAULT_AUTH,
                 path_params={"integrationId": integration_id},
-                query=flags(
-                    profile=profile,
-                    referrals=referrals,
-                    coupons=coupons,
-                    loyalty=loyalty,
-                    giveaways=giveaways,
-                    achievements=achievements,
-                ),
+                query=Query()
+                .flag("profile", profile)
+                .flag("referrals", referrals)
+                .flag("coupons", coupons)
+                .flag("loyalty", loyalty)
+                .flag("giveaways", giveaways)
+                .flag("achievements", achievements),
             ),
             options,
         )
@@ -237,6 +239,7 @@ class ProfilesResource(Resource):
                 NoneType,
                 (MANAGER_AUTH, API_KEY_V1),
                 body=customer_profile_audience_request,
+                body_type=CustomerProfileAudienceRequest,
             ),
             options,
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from .._operation import CallOptions, Operation
 from ..models.referrals import NewReferral, NewReferralsForMultipleAdvocates, Referral, ReferralList
-from ._base import DEFAULT_AUTH, HasTransport, Resource, yes_no
+from ._base import DEFAULT_AUTH, HasTransport, Query, Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -23,7 +23,15 @@ class ReferralsResource(Resource):
     ) -> Referral:
         """Create a referral code for one advocate."""
         return await self._transport.send(
-            Operation("POST", "/v1/referrals", Referral, DEFAULT_AUTH, body=new_referral), options
+            Operation(
+                "POST",
+                "/v1/referrals",
+                Referral,
+                DEFAULT_AUTH,
+                body=new_referral,
+                body_type=NewReferral,
+            ),
+            options,
         )
 
     @overload
@@ -70,8 +78,9 @@ class ReferralsResource(Resource):
                 "/v1/referrals_for_multiple_advocates",
                 returns,
                 DEFAULT_AUTH,
-                query={"silent": yes_no(silent)},
+                query=Query().yes_no("silent", silent),
                 body=body,
+                body_type=NewReferralsForMultipleAdvocates,
             ),
             options,
         )

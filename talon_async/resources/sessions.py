@@ -6,19 +6,18 @@ import warnings
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .._convert import format_datetime
 from .._operation import CallOptions, Operation
 from ..models.sessions import IntegrationRequest, NewCustomerSession
 from ..models.state import IntegrationState, IntegrationStateV2
-from ._base import DEFAULT_AUTH, HasTransport, Resource, flags
+from ._base import DEFAULT_AUTH, HasTransport, Query, Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 
-def _order_key(customer_session_id: str) -> str:
+def _order_key(customer_session_id: str) -> tuple[str, str]:
     # Updates of one session never overlap: the API answers 409 to parallel updates.
-    return "customer_session:" + customer_session_id
+    return ("customer_session", customer_session_id)
 
 
 class SessionsResource(Resource):
@@ -45,9 +44,6 @@ class SessionsResource(Resource):
         """
         if now is not None and not dry:
             raise ValueError("now= is only accepted together with dry=True")
-        query = flags(dry=dry)
-        if now is not None:
-            query["now"] = format_datetime(now)
         return await self._transport.send(
             Operation(
                 "PUT",
@@ -56,8 +52,9 @@ class SessionsResource(Resource):
                 DEFAULT_AUTH,
                 path_params={"customerSessionId": customer_session_id},
                 order_key=_order_key(customer_session_id),
-                query=query,
+                query=Query().flag("dry", dry).moment("now", now),
                 body=integration_request,
+                body_type=IntegrationRequest,
             ),
             options,
         )
@@ -85,8 +82,9 @@ class SessionsResource(Resource):
                 DEFAULT_AUTH,
                 path_params={"customerSessionId": customer_session_id},
                 order_key=_order_key(customer_session_id),
-                query=flags(dry=dry),
+                query=Query().flag("dry", dry),
                 body=new_customer_session,
+                body_type=NewCustomerSession,
             ),
             options,
         )
