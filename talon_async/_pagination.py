@@ -71,6 +71,6 @@ def _has_more(page: Any, seen: int, size: int, received: int) -> bool:
     if has_more is not None:
         return bool(has_more)
     total = getattr(page, "total_result_size", None)
-    if total is not None:
+    if isinstance(total, int):
         return seen < total
     return received >= size

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import platform
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -81,14 +81,14 @@ class _KeyedOrder:
     """One FIFO lock per key, dropped again when nobody holds or waits for it."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        self._locks: dict[Hashable, tuple[asyncio.Lock, list[int]]] = {}
 
-    def hold(self, key: str | None) -> AbstractAsyncContextManager[None]:
+    def hold(self, key: Hashable | None) -> AbstractAsyncContextManager[None]:
         """Wait for the turn of ``key``; calls without a key never wait."""
         return _UNORDERED if key is None else self._hold(key)
 
     @asynccontextmanager
-    async def _hold(self, key: str) -> AsyncIterator[None]:
+    async def _hold(self, key: Hashable) -> AsyncIterator[None]:
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
         try:

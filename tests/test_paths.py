@@ -57,6 +57,7 @@ async def test_non_string_path_parameter_is_a_type_error_before_io(
         await client.customer_data.delete(bad)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="customer_session_id must be a str, got int"):
         await client.sessions.update_v2(
-            7, IntegrationRequest(customer_session=NewCustomerSessionV2())
-        )  # type: ignore[arg-type]
+            7,  # type: ignore[arg-type]
+            IntegrationRequest(customer_session=NewCustomerSessionV2()),
+        )
     assert server.received == []
