@@ -5,6 +5,7 @@ Request and response models live in :mod:`talon_async.models`.
 
 import logging as _logging
 import os as _os
+from typing import Any as _Any, TypeVar as _TypeVar
 
 from ._client import TalonClient
 from ._operation import CallOptions
@@ -76,8 +77,34 @@ __all__ = [
     "TalonTimeoutError",
     "__version__",
     "capture_responses",
+    "from_json",
     "run_batch",
+    "to_json",
 ]
+
+_M = _TypeVar("_M")
+
+
+def from_json(model_type: type[_M], data: bytes | str | _Any, *, strict: bool = False) -> _M:
+    """Decode JSON (bytes or text, or data already parsed from JSON) into ``model_type``
+    exactly as the client decodes an answer of the API.
+
+    By default decoding is lenient, as for responses: a member that deviates from the spec
+    is kept as received and logged once per field. ``strict=True`` raises
+    :class:`TalonDecodeError` instead, naming the field (for contract tests).
+    """
+    from ._convert import decode_model
+
+    return decode_model(model_type, data, strict=strict)
+
+
+def to_json(model: object) -> bytes:
+    """Encode a model as the client sends it: compact JSON with the API's member names,
+    unset optional fields left out, every value checked against its field's type."""
+    from ._convert import encode
+
+    return encode(model)
+
 
 _log_level = _os.environ.get("TALON_ASYNC_LOG", "").strip().upper()
 if _log_level:

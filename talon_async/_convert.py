@@ -513,6 +513,25 @@ def decode_json(body: bytes) -> Any:
     return orjson.loads(body)
 
 
-def structure(data: Any, cls: type[T]) -> T:
-    """Build ``cls`` from already-parsed JSON data."""
+def structure(data: Any, cls: type[T], *, strict: bool = False) -> T:
+    """Build ``cls`` from already-parsed JSON data (see :func:`talon_async.from_json`)."""
     return converter.structure(data, cls)
+
+
+def decode_model(model_type: type[T], data: Any, *, strict: bool = False) -> T:
+    """:func:`talon_async.from_json`: JSON text or parsed data -> ``model_type``."""
+    from .errors import TalonDecodeError
+
+    if isinstance(data, (bytes, bytearray, memoryview, str)):
+        try:
+            data = orjson.loads(data)
+        except ValueError as exc:
+            raise TalonDecodeError(
+                f"not JSON: {exc}", status=0, method="", url="", text=""
+            ) from None
+    try:
+        return structure(data, model_type, strict=strict)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TalonDecodeError(
+            f"not a {model_type.__name__}: {exc}", status=0, method="", url="", text=""
+        ) from None
