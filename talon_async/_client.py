@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 DEFAULT_TIMEOUT = 15.0
-"""Seconds a whole request may take (connecting, sending, reading the answer)."""
+"""Seconds one attempt of a call may take (connecting, sending, reading the answer)."""
 DEFAULT_CONNECT_TIMEOUT = 5.0
 """Seconds to open a TCP (and TLS) connection."""
 NO_HOOKS = Hooks()
 DEFAULT_MAX_CONNECTIONS = 64
-"""Connections the client opens at most; further requests queue for a free one."""
+"""Connections the client opens at most; further requests queue for a free connection."""
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""The largest answer read (after decompression): a full 1000-profile bulk answer fits."""
 
 
 class _Resource(Generic[R]):
@@ -77,10 +79,18 @@ class TalonClient:
     in :meth:`aclose`.
 
     ``timeout`` bounds each attempt of a call and ``connect_timeout`` the opening of a
-    connection; at most ``max_connections`` requests are on the wire at once, the rest
-    wait for a free connection (that wait counts towards ``timeout``). ``retry`` is the
-    default :class:`RetryPolicy`; every operation also takes ``timeout=``, ``retry=``,
-    ``extra_headers=`` and ``allow_replay=`` for one call (see :class:`CallOptions`).
+    connection; ``total_timeout`` (None: no bound beyond the attempts') bounds a whole call,
+    retries and their waits included. At most ``max_connections`` requests are on the wire
+    at once, the rest wait for a free connection (that wait counts towards ``timeout``).
+    ``retry`` is the default :class:`RetryPolicy`; every operation also takes ``timeout=``,
+    ``total_timeout=``, ``retry=``, ``extra_headers=`` and ``allow_replay=`` for one call
+    (see :class:`CallOptions`).
+
+    An answer larger than ``max_response_bytes`` (counted after decompression) is not read
+    further and raises :class:`ResponseTooLargeError`. Answers are decoded leniently: a
+    value that deviates from the API's spec is kept as received and logged once per field;
+    with ``strict_responses=True`` it raises :class:`TalonDecodeError` instead (for contract
+    tests). A client belongs to the event loop it is first used in.
 
     ``hooks`` are awaited around every attempt (see :class:`Hooks`); ``trace_configs``
     go to the ``aiohttp.ClientSession`` the client creates (e.g. OpenTelemetry's aiohttp
@@ -99,35 +109,53 @@ class TalonClient:
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        total_timeout: float | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
         retry: RetryPolicy = DEFAULT_RETRY,
         hooks: Hooks = NO_HOOKS,
         trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         strategies = (auth,) if isinstance(auth, AuthStrategy) else tuple(auth)
         if not strategies or not all(isinstance(s, AuthStrategy) for s in strategies):
-            raise ValueError("auth must be an AuthStrategy (e.g. ApiKeyV1(key)) or a list of them")
-        if timeout <= 0 or connect_timeout <= 0:
-            raise ValueError("timeout and connect_timeout must be positive numbers of seconds")
+            raise TypeError("auth must be an AuthStrategy (e.g. ApiKeyV1(key)) or a list of them")
         if session is not None and trace_configs:
             raise ValueError(
                 "trace_configs only apply to a session the client creates; add them to the "
                 "aiohttp.ClientSession you pass instead"
             )
-        if max_connections < 1:
-            raise ValueError("max_connections must be at least 1")
+        for name, count, minimum in (
+            ("max_connections", max_connections, 1),
+            ("max_response_bytes", max_response_bytes, 1024),
+        ):
+            if type(count) is not int:
+                raise TypeError(f"{name} must be an int, got {type(count).__name__}")
+            if count < minimum:
+                raise ValueError(f"{name} must be at least {minimum}, got {count}")
+        if type(strict_responses) is not bool:
+            raise TypeError(
+                f"strict_responses must be a bool, got {type(strict_responses).__name__}"
+            )
+        if not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
         # aiohttp (over 100 ms and 10 MiB on a small machine) loads with the first client,
         # not with ``import talon_async``: code that only builds models, or imports the
         # package without calling the API, does not pay for it.
-        from ._transport import Transport
+        from ._transport import Transport, check_seconds
 
         self._transport = Transport(
             base_url,
             strategies,
             session=session,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
+            timeout=check_seconds("timeout", timeout),
+            connect_timeout=check_seconds("connect_timeout", connect_timeout),
+            total_timeout=None
+            if total_timeout is None
+            else check_seconds("total_timeout", total_timeout),
             max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
             retry=retry,
             hooks=hooks,
             trace_configs=trace_configs,

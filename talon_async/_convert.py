@@ -4,21 +4,32 @@ Everything about the wire format lives here: camelCase names, omitting unset fie
 RFC 3339 datetimes, keeping unknown members, typing ``Effect.props`` by effect type, and
 checking every value against its field's type in both directions. For each model class
 the converter compiles one straight-line hook per direction on first use (cattrs caches
-it), with the checks of its fields (and of the items of its lists and maps) inlined;
-values cattrs reaches by its own dispatch (``list[Any]``, free-form objects) meet the
-same checks through the hooks registered on the converter.
+it), with the checks of its fields (and of the items of its lists and maps) inlined.
+
+The two directions treat a mismatch differently:
+
+* a value to be **sent** that does not fit its field raises ``TypeError`` (or
+  ``ValueError`` for NaN, infinities and naive datetimes) naming the field, before
+  anything goes on the wire;
+* a **received** value that deviates from the spec (a string where a number belongs, a
+  missing required member, an unparsable timestamp) is by default kept as received and
+  logged once per field at WARNING; in strict mode (``strict_responses=True``,
+  ``from_json(..., strict=True)``) it raises :class:`SpecDeviation` naming the field.
+  Unknown members, new enum values and new effect types are not deviations.
 """
 
 from __future__ import annotations
 
 import functools
 import linecache
+import logging
 import math
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from types import NoneType, UnionType
-from typing import Any, NoReturn, TypeVar, Union, get_args, get_origin
+from typing import Any, NoReturn, TypeVar, Union, cast, get_args, get_origin
 from uuid import UUID
 
 import attrs
@@ -26,13 +37,23 @@ import orjson
 from cattrs import Converter
 
 from .models._base import WIRE_NAME, Model
-from .models.effects import EFFECT_PROPS_TYPES, Effect
 
 T = TypeVar("T")
+
+logger = logging.getLogger("talon_async")
 
 converter = Converter(detailed_validation=False)
 
 _FRACTION = re.compile(r"\.(\d+)")
+
+
+class SpecDeviation(ValueError):
+    """A received value does not match the spec, found while decoding in strict mode."""
+
+
+_strict: ContextVar[bool] = ContextVar("talon_async_strict", default=False)
+_reported: set[str] = set()
+"""Fields whose deviation was logged already: each is logged once per process."""
 
 
 def wire_name(attribute: attrs.Attribute[Any]) -> str:
@@ -73,13 +94,6 @@ def format_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
-def finite_float(value: float) -> float:
-    """Refuse NaN and infinities, which JSON cannot carry (orjson would send null)."""
-    if not math.isfinite(value):
-        raise ValueError(f"{value} cannot be sent as JSON; use a finite number")
-    return value
-
-
 def _optional_inner(type_: Any) -> Any:
     """``X`` for ``X | None`` (one type besides None), else None."""
     if get_origin(type_) not in (Union, UnionType):
@@ -88,56 +102,92 @@ def _optional_inner(type_: Any) -> Any:
     return members[0] if len(members) == 1 else None
 
 
-# Values are checked, never coerced: a string where the API promises a number is a broken
-# response (or a bug in the caller's code), not something to paper over with str() or
-# int(). The one widening JSON needs is an integer where a float is expected. Each check
-# below takes the value and where it sits ("CartItem.price"), for the error message.
+_JSON_KINDS = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    NoneType: "null",
+    dict: "an object",
+    list: "an array",
+}
+
+
+# -- received values --------------------------------------------------------------------
+# Each check takes the value and where it sits ("CartItem.quantity"); a value of the
+# right type costs the generated code one identity check and never reaches these.
+
+
+def _deviation(where: str, expected: str, value: Any) -> Any:
+    """A received value that is not what the spec says: kept (and logged once), or raised."""
+    got = _JSON_KINDS.get(type(value), type(value).__name__)
+    problem = f"{where}: expected {expected}, got {got}"
+    if _strict.get():
+        raise SpecDeviation(problem)
+    _report(where, problem)
+    return value
+
+
+def _missing(where: str) -> None:
+    """A required member the answer lacks: None (logged once), or raised when strict."""
+    problem = f"{where}: the required member is missing"
+    if _strict.get():
+        raise SpecDeviation(problem)
+    _report(where, problem)
+
+
+def _report(where: str, problem: str) -> None:
+    if where not in _reported:
+        _reported.add(where)
+        logger.warning(
+            "response deviates from the API spec: %s (kept as received; further "
+            "deviations of this field are not logged)",
+            problem,
+        )
+
+
+def _received_int(value: Any, where: str) -> Any:
+    # JSON does not tell 2 from 2.0, and JSON Schema calls both integers.
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return _deviation(where, "an integer", value)
+
+
+def _received_datetime(value: Any, where: str) -> Any:
+    if type(value) is str:
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            pass
+    return _deviation(where, "an RFC 3339 timestamp", value)
+
+
+_parse_uuid = functools.lru_cache(maxsize=1024)(UUID)
+"""A price adjustment's id repeats on every cart line it applies to and in answer after
+answer; UUID() costs over a microsecond each time, a cache hit a tenth of that."""
+
+
+def _received_uuid(value: Any, where: str) -> Any:
+    if type(value) is str:
+        try:
+            return _parse_uuid(value)
+        except ValueError:
+            pass
+    return _deviation(where, "a UUID", value)
+
+
+# -- values to send ---------------------------------------------------------------------
 
 
 def _type_error(where: str, expected: str, value: Any) -> NoReturn:
     raise TypeError(f"{where}: expected {expected}, got {type(value).__name__}")
 
 
-def _exactly(kind: type, expected: str) -> Callable[[Any, str], Any]:
-    """A check that lets through values of exactly ``kind`` (so ``True`` is no int)."""
-
-    def check(value: Any, where: str) -> Any:
-        if type(value) is not kind:
-            _type_error(where, expected, value)
-        return value
-
-    return check
-
-
-_received_str = _exactly(str, "a string")
-_received_int = _exactly(int, "an integer")
-_received_bool = _exactly(bool, "a boolean")
-# Free-form objects (attributes, payloads) arrive as freshly parsed dicts: keep them.
-_received_json_object = _exactly(dict, "a JSON object")
-_sent_bool = _exactly(bool, "a bool")  # bool cannot be subclassed
-_parse_uuid = functools.lru_cache(maxsize=1024)(UUID)
-"""A price adjustment's id repeats on every cart line it applies to and in answer after
-answer; UUID() costs over a microsecond each time, a cache hit a tenth of that."""
-
-
-def _received_float(value: Any, where: str) -> float:
-    if type(value) is int:
-        return float(value)
-    if type(value) is not float:
-        _type_error(where, "a number", value)
+def _finite(value: float, where: str) -> float:
+    """Refuse NaN and infinities, which JSON cannot carry (orjson would send null)."""
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: {value} cannot be sent as JSON; use a finite number")
     return value
-
-
-def _received_datetime(value: Any, where: str) -> datetime:
-    if type(value) is not str:
-        _type_error(where, "an RFC 3339 timestamp string", value)
-    return parse_datetime(value)
-
-
-def _received_uuid(value: Any, where: str) -> UUID:
-    if type(value) is not str:
-        _type_error(where, "a UUID string", value)
-    return _parse_uuid(value)
 
 
 def _sent_str(value: Any, where: str) -> str:
@@ -152,18 +202,27 @@ def _sent_int(value: Any, where: str) -> int:
     return int(value)
 
 
+def _sent_bool(value: Any, where: str) -> bool:
+    if type(value) is not bool:  # bool cannot be subclassed
+        _type_error(where, "a bool", value)
+    return value
+
+
 def _sent_float(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         _type_error(where, "a float", value)
     if isinstance(value, int):
         return int(value)
-    return finite_float(float(value))
+    return _finite(float(value), where)
 
 
 def _sent_datetime(value: Any, where: str) -> str:
     if not isinstance(value, datetime):
         _type_error(where, "an aware datetime", value)
-    return format_datetime(value)
+    try:
+        return format_datetime(value)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
 
 
 def _sent_uuid(value: Any, where: str) -> str:
@@ -175,86 +234,62 @@ def _sent_uuid(value: Any, where: str) -> str:
 def _sent_json_object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         _type_error(where, "a mapping", value)
-    return _unstructure_json_object(value)
-
-
-def _sent_json_value(value: Any, where: str) -> Any:
-    return _unstructure_json_value(value)
-
-
-def _received_json_value(value: Any, where: str) -> Any:
-    return value
+    return _json_object(value, where)
 
 
 _JSON_SCALARS = frozenset({str, int, bool, NoneType})
 """JSON values that need no work to be sent (floats are checked for NaN and infinity)."""
 
 
-def _unstructure_json_value(value: Any) -> Any:
+def _json_value(value: Any, where: str) -> Any:
+    """A free-form value (attributes, payloads) made ready for orjson, checked on the way."""
     kind = type(value)
     if kind in _JSON_SCALARS:
         return value
     if kind is float:
-        return finite_float(value)
-    if kind is dict:
-        return _unstructure_json_object(value)
-    if kind is list:
-        return [_unstructure_json_value(item) for item in value]
-    return converter.unstructure(value)
+        return _finite(value, where)
+    if isinstance(value, Mapping):
+        return _json_object(value, where)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, datetime):
+        return _sent_datetime(value, where)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, Model):
+        return converter.unstructure(value)
+    _type_error(where, "a JSON value", value)
 
 
-def _unstructure_json_object(value: Mapping[str, Any]) -> dict[str, Any]:
-    # Plain JSON values need no dispatch per value; anything else (a datetime, a model)
-    # still goes through the converter.
-    return {
-        key: item if type(item) in _JSON_SCALARS else _unstructure_json_value(item)
-        for key, item in value.items()
-    }
+def _json_object(value: Mapping[str, Any], where: str) -> dict[str, Any]:
+    result = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            _type_error(f"a key of {where}", "a str", key)
+        result[key] = (
+            item if type(item) in _JSON_SCALARS else _json_value(item, f"{where}[{key!r}]")
+        )
+    return result
 
 
 _Check = Callable[[Any, str], Any]
 
-_SCALARS: dict[Any, tuple[_Check, _Check]] = {
-    str: (_received_str, _sent_str),
-    int: (_received_int, _sent_int),
-    float: (_received_float, _sent_float),
-    bool: (_received_bool, _sent_bool),
+_SENT: dict[Any, _Check] = {
+    str: _sent_str,
+    int: _sent_int,
+    float: _sent_float,
+    bool: _sent_bool,
+    datetime: _sent_datetime,
+    UUID: _sent_uuid,
+    dict[str, Any]: _sent_json_object,
+    Any: _json_value,
 }
-"""JSON scalar types: (check of a received value, check of a value to send)."""
+"""How a value of each non-model field type is checked (and converted) before sending."""
 
-_CONVERTED: dict[Any, tuple[_Check, _Check]] = {
-    datetime: (_received_datetime, _sent_datetime),
-    UUID: (_received_uuid, _sent_uuid),
-    dict[str, Any]: (_received_json_object, _sent_json_object),
-    Any: (_received_json_value, _sent_json_value),
-}
-"""Types that are converted on the way in and out: (from JSON, to JSON)."""
-
-
-def _register_item_hooks(type_: Any, received: _Check, sent: _Check) -> None:
-    # Model fields get these checks inlined by the generated hooks below; values inside
-    # containers (``list[str]``, ``dict[str, float]``) reach them through the converter.
-    def structure_item(value: Any, _: Any) -> Any:
-        return received(value, "an item")
-
-    def unstructure_item(value: Any) -> Any:
-        return sent(value, "an item")
-
-    if get_origin(type_) is None:  # a class (Python 3.10 also calls dict[str, Any] a type)
-        converter.register_structure_hook(type_, structure_item)
-        converter.register_unstructure_hook(type_, unstructure_item)
-    else:  # dict[str, Any]
-
-        def is_type(candidate: Any) -> bool:
-            return bool(candidate == type_)
-
-        converter.register_structure_hook_func(is_type, structure_item)
-        converter.register_unstructure_hook_func(is_type, unstructure_item)
-
-
-for _type, (_received_check, _sent_check) in (_SCALARS | _CONVERTED).items():
-    if _type is not Any:  # cattrs passes Any through on the way in, dispatches on the way out
-        _register_item_hooks(_type, _received_check, _sent_check)
+_ORJSON_NATIVE = frozenset({datetime, UUID})
+"""Types orjson writes itself, exactly as ``isoformat()`` and ``str()`` would."""
 
 
 def _is_model(cls: Any) -> bool:
@@ -271,6 +306,8 @@ class _Generated:
         self.scope: dict[str, Any] = {
             "__cl": cls,
             "__known": frozenset(wire_name(a) for a in self.fields),
+            "__deviation": _deviation,
+            "__missing": _missing,
             "__type_error": _type_error,
             "__new": object.__new__,
         }
@@ -305,97 +342,94 @@ def _value_type(attribute: attrs.Attribute[Any]) -> tuple[bool, Any]:
     return (inner is not None, attribute.type if inner is None else inner)
 
 
-def _container(hint: Any, v: str, item: Callable[[Any], str | None]) -> tuple[str, str] | None:
-    """For ``list[T]`` / ``dict[str, T]``: (the container's type name, an expression that
-    applies ``item(T)``, an expression in ``x``, to every item of ``v``); None when ``hint``
-    is no such container or ``item`` has no inline form for ``T``."""
-    origin, args = get_origin(hint), get_args(hint)
-    if origin not in (list, dict) or not args:
-        return None
-    one = item(args[-1])
-    if one is None:
-        return None
+def _expected(hint: Any) -> str:
+    """How an error message names what a field of type ``hint`` takes."""
+    if _is_model(hint):
+        return "an object"
+    origin = get_origin(hint)
     if origin is list:
-        return ("list", f"[{one} for x in {v}]")
-    return ("dict", f"{{k: {one} for k, x in {v}.items()}}")
+        return "an array"
+    if origin is dict or hint is dict:
+        return "an object"
+    if hint is datetime:
+        return "an RFC 3339 timestamp"
+    if hint is UUID:
+        return "a UUID"
+    return _JSON_KINDS.get(hint, hint.__name__ if isinstance(hint, type) else str(hint))
 
 
-_PARSERS: dict[Any, Callable[[str], Any]] = {datetime: parse_datetime, UUID: _parse_uuid}
-"""What a received string becomes, for the types the generated hooks parse inline."""
-
-
-def _received(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, str] | None:
-    """(condition, expression): when ``v`` needs work, and what it becomes; None: never."""
+def _received(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) -> str | None:
+    """An expression that turns the received JSON value ``v`` into the field's value (or
+    keeps it, noting the deviation); None when every value is taken as it is."""
     if hint is Any:
         return None
-    if hint in _SCALARS:
-        check = gen.name(_SCALARS[hint][0])
-        fail = f"{check}({v}, {where!r})"
-        if hint is float:
-            return (
-                f"{v}.__class__ is not float",
-                f"float({v}) if {v}.__class__ is int else {fail}",
-            )
-        return (f"{v}.__class__ is not {gen.name(hint)}", fail)
-    if hint in _CONVERTED:
-        check = gen.name(_CONVERTED[hint][0])
-        fail = f"{check}({v}, {where!r})"
-        if hint == dict[str, Any]:
-            return (f"{v}.__class__ is not dict", fail)
-        convert = gen.name(_PARSERS[hint])
-        return (None, f"{convert}({v}) if {v}.__class__ is str else {fail}")
-
-    def item(type_: Any) -> str | None:
-        if _is_model(type_):
-            return f"{gen.name(converter.get_structure_hook(type_))}(x)"
-        work = _received(gen, type_, "x", f"an item of {where}") if type_ in _SCALARS else None
-        if work is not None:
-            condition, expression = work
-            return f"({expression}) if {condition} else x"
-        return None
-
-    container = _container(hint, v, item)
-    if container is not None:
-        kind, loop = container
-        expected = "a JSON array" if kind == "list" else "a JSON object"
-        fail = f"__type_error({where!r}, {expected!r}, {v})"
-        return (None, f"{loop} if {v}.__class__ is {kind} else {fail}")
-    hook = gen.name(converter.get_structure_hook(hint))
-    return (None, f"{hook}({v}, {gen.name(hint)})")
+    deviation = f"__deviation({where!r}, {_expected(hint)!r}, {v})"
+    if hint in (str, bool):
+        return f"{v} if {v}.__class__ is {gen.name(hint)} else {deviation}"
+    if hint is int:
+        return f"{v} if {v}.__class__ is int else {gen.name(_received_int)}({v}, {where!r})"
+    if hint is float:
+        return (
+            f"{v} if {v}.__class__ is float else float({v}) if {v}.__class__ is int "
+            f"else {deviation}"
+        )
+    if hint in (datetime, UUID):
+        check = gen.name(_received_datetime if hint is datetime else _received_uuid)
+        return f"{check}({v}, {where!r})"
+    if hint == dict[str, Any]:
+        return f"{v} if {v}.__class__ is dict else {deviation}"
+    if _is_model(hint):
+        hook = gen.name(converter.get_structure_hook(hint))
+        return f"{hook}({v}) if {v}.__class__ is dict else {deviation}"
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (list, dict) and args:
+        kind = origin.__name__
+        x = f"x{depth}"
+        item = _received(gen, args[-1], x, f"an item of {where}", depth + 1)
+        if item is None:
+            return f"{v} if {v}.__class__ is {kind} else {deviation}"
+        if origin is list:
+            loop = f"[{item} for {x} in {v}]"
+        else:
+            loop = f"{{k{depth}: {item} for k{depth}, {x} in {v}.items()}}"
+        return f"({loop} if {v}.__class__ is {kind} else {deviation})"
+    raise TypeError(f"{gen.cls.__name__}: no decoding for the field type {hint!r}")
 
 
-_ORJSON_NATIVE = frozenset({datetime, UUID})
-"""Types orjson writes itself, exactly as ``isoformat()`` and ``str()`` would."""
-
-
-def _sent(gen: _Generated, hint: Any, v: str, where: str) -> tuple[str | None, str]:
+def _sent(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) -> tuple[str | None, str]:
     """(condition, expression): when ``v`` needs work before it is sent, and what it becomes."""
-    if hint in _SCALARS or hint in _ORJSON_NATIVE:
+    if hint in (str, int, float, bool) or hint in _ORJSON_NATIVE:
         mismatch = f"{v}.__class__ is not {gen.name(hint)}"
         if hint is float:
             mismatch += f" or {v} - {v}"  # NaN for NaN and both infinities
         elif hint is datetime:  # a naive one is refused; a zone orjson may not know, formatted
             mismatch += f" or {v}.tzinfo.__class__ is not {gen.name(timezone)}"
-        check = _SCALARS[hint][1] if hint in _SCALARS else _CONVERTED[hint][1]
-        return (mismatch, f"{gen.name(check)}({v}, {where!r})")
-    if hint in _CONVERTED:
-        return (None, f"{gen.name(_CONVERTED[hint][1])}({v}, {where!r})")
+        return (mismatch, f"{gen.name(_SENT[hint])}({v}, {where!r})")
+    if hint in _SENT:
+        return (None, f"{gen.name(_SENT[hint])}({v}, {where!r})")
+    if _is_model(hint):
+        hook = gen.name(converter.get_unstructure_hook(hint))
+        fail = f"__type_error({where!r}, {'a ' + hint.__name__!r}, {v})"
+        return (None, f"{hook}({v}) if isinstance({v}, {gen.name(hint)}) else {fail}")
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (list, dict) and args:
+        x = f"x{depth}"
+        condition, expression = _sent(gen, args[-1], x, f"an item of {where}", depth + 1)
+        one = f"({expression}) if {condition} else {x}" if condition else expression
+        if origin is list:
+            loop, accepted = f"[{one} for {x} in {v}]", "(list, tuple)"
+        else:
+            loop = f"{{k{depth}: {one} for k{depth}, {x} in {v}.items()}}"
+            accepted = gen.name(Mapping)
+        fail = f"__type_error({where!r}, 'a {origin.__name__}', {v})"
+        return (None, f"({loop} if isinstance({v}, {accepted}) else {fail})")
+    raise TypeError(f"{gen.cls.__name__}: no encoding for the field type {hint!r}")
 
-    def item(type_: Any) -> str | None:
-        if _is_model(type_):
-            return f"{gen.name(converter.get_unstructure_hook(type_))}(x)"
-        if type_ in _SCALARS:
-            condition, expression = _sent(gen, type_, "x", f"an item of {where}")
-            return f"({expression}) if {condition} else x"
-        return None
 
-    container = _container(hint, v, item)
-    if container is not None:
-        kind, loop = container
-        accepted = "(list, tuple)" if kind == "list" else gen.name(Mapping)
-        fail = f"__type_error({where!r}, 'a {kind}', {v})"
-        return (None, f"{loop} if isinstance({v}, {accepted}) else {fail}")
-    return (None, f"{gen.name(converter.get_unstructure_hook(hint))}({v})")
+def _props_types(cls: type[Model]) -> Mapping[str, type[Model]] | None:
+    """For the model whose ``props`` are typed by its ``effect_type`` (Effect): the table."""
+    table: Mapping[str, type[Model]] | None = getattr(cls, "_props_types", None)
+    return table
 
 
 def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
@@ -403,45 +437,46 @@ def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     # has its field's type costs one identity check, and every slot is filled directly (an
     # optional field's default is None, which is also what ``dict.get`` gives when absent).
     gen = _Generated(cls)
+    names = [a.name for a in gen.fields]
     required = sum(attribute.default is attrs.NOTHING for attribute in gen.fields)
     source = [
         "def hook(o, _=None):",
-        "  if o.__class__ is not dict:",
-        f"    __type_error({cls.__name__!r}, 'a JSON object', o)",
         "  get = o.get",
-        f"  n = {required}",  # members read: unknown ones exist only if o has more
+        f"  n = {required}",  # members read, counting the required ones as present
     ]
+    props_types = _props_types(cls)
     for index, attribute in enumerate(gen.fields):
         v = f"v{index}"
         key = wire_name(attribute)
+        where = f"{cls.__name__}.{attribute.name}"
         nullable, hint = _value_type(attribute)
-        if cls is Effect and attribute.name == "props":
+        if props_types is not None and attribute.name == "props":
             # Props of an effect type this version does not know stay the parsed object.
-            props_hooks = {
-                effect_type: converter.get_structure_hook(props_type)
-                for effect_type, props_type in EFFECT_PROPS_TYPES.items()
-            }
-            effect_type = f"v{[a.name for a in gen.fields].index('effect_type')}"
-            work: tuple[str | None, str] | None = (
-                f"(h := {gen.name(props_hooks.get)}({effect_type})) is not None",
-                f"h({v}, None)",
+            hooks = {name: converter.get_structure_hook(t) for name, t in props_types.items()}
+            effect_type = f"v{names.index('effect_type')}"
+            typed = f"h({v}) if {v}.__class__ is dict else __deviation({where!r}, 'an object', {v})"
+            work: str | None = (
+                f"({typed}) if (h := {gen.name(hooks.get)}({effect_type})) is not None else {v}"
             )
         else:
-            work = _received(gen, hint, v, f"{cls.__name__}.{attribute.name}")
-        indent = "  "
-        if attribute.default is None:
-            source += [f"  {v} = get({key!r})", f"  if {v} is not None:", "    n += 1"]
-            indent = "    "
-        else:
-            source.append(f"  {v} = o[{key!r}]")
-            if nullable and work is not None:
-                source.append(f"  if {v} is not None:")
-                indent = "    "
-        if work is not None:
-            condition, expression = work
-            if condition:
-                source.append(f"{indent}if {condition}:")
-            source.append(f"{indent}{'  ' if condition else ''}{v} = {expression}")
+            work = _received(gen, hint, v, where)
+        source.append(f"  {v} = get({key!r})")
+        optional = attribute.default is None
+        if optional or work is not None:
+            source.append(f"  if {v} is not None:")
+            if optional:
+                source.append("    n += 1")
+            if work is not None:
+                source.append(f"    {v} = {work}")
+        if not optional:
+            source += [
+                f"  {'else' if work is not None else f'if {v} is None'}:",
+                "    n -= 1",
+                f"    if {key!r} not in o:",
+                f"      __missing({where!r})",
+            ]
+            if not nullable:
+                source += ["    else:", f"      __deviation({where!r}, {_expected(hint)!r}, None)"]
     source += [
         # A member sent as null is not counted, so then the exact check decides.
         "  if n == len(o) or __known.issuperset(o):",
@@ -450,7 +485,7 @@ def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         "    extra = {k: x for k, x in o.items() if k not in __known}",
         "  self = __new(__cl)",
         "  self.extra_fields = extra",
-        *[f"  self.{a.name} = v{i}" for i, a in enumerate(gen.fields)],
+        *[f"  self.{name} = v{i}" for i, name in enumerate(names)],
         "  return self",
     ]
     structure: Callable[[Any, Any], Model] = gen.compile(source, "structure")
@@ -464,21 +499,22 @@ def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
     source = [
         "def hook(i):",
         "  if not isinstance(i, __cl):",
-        f"    __type_error('a model field', {cls.__name__!r}, i)",
+        f"    __type_error('a model', {'a ' + cls.__name__!r}, i)",
         "  d = {}",
     ]
     for index, attribute in enumerate(gen.fields):
         v = f"v{index}"
         nullable, hint = _value_type(attribute)
+        where = f"{cls.__name__}.{attribute.name}"
         source.append(f"  {v} = i.{attribute.name}")
         indent = "  "
         if attribute.default is None or nullable:  # None: omitted, or null if required
             source.append(f"  if {v} is not None:")
             indent = "    "
-        if cls is Effect and attribute.name == "props":
-            condition, expression = None, f"{gen.name(converter.unstructure)}({v})"
+        if _props_types(cls) is not None and attribute.name == "props":
+            condition, expression = None, f"{gen.name(_json_value)}({v}, {where!r})"
         else:
-            condition, expression = _sent(gen, hint, v, f"{cls.__name__}.{attribute.name}")
+            condition, expression = _sent(gen, hint, v, where)
         if condition:
             source.append(f"{indent}if {condition}:")
             source.append(f"{indent}  {v} = {expression}")
@@ -508,30 +544,42 @@ def encode(value: Any) -> bytes:
     return memoryview(data).tobytes()
 
 
-def decode_json(body: bytes) -> Any:
-    """Parse JSON bytes (raises ValueError on anything that is not one JSON document)."""
+def decode_json(body: bytes | bytearray | memoryview | str) -> Any:
+    """Parse JSON (raises ValueError on anything that is not one JSON document)."""
     return orjson.loads(body)
 
 
 def structure(data: Any, cls: type[T], *, strict: bool = False) -> T:
-    """Build ``cls`` from already-parsed JSON data (see :func:`talon_async.from_json`)."""
-    return converter.structure(data, cls)
+    """Build the model ``cls`` (or a ``list`` of a model) from already-parsed JSON data.
+
+    Raises :class:`SpecDeviation` when ``data`` is not a JSON object (array), and, with
+    ``strict``, for any value that deviates from the spec.
+    """
+    if get_origin(cls) is list:
+        if data.__class__ is not list:
+            raise SpecDeviation(f"expected an array, got {_JSON_KINDS.get(type(data), 'JSON')}")
+        item = get_args(cls)[0]
+        return cast(T, [structure(x, item, strict=strict) for x in data])
+    if data.__class__ is not dict:
+        raise SpecDeviation(f"expected an object, got {_JSON_KINDS.get(type(data), 'JSON')}")
+    if not strict:
+        return converter.structure(data, cls)
+    token = _strict.set(True)
+    try:
+        return converter.structure(data, cls)
+    finally:
+        _strict.reset(token)
 
 
 def decode_model(model_type: type[T], data: Any, *, strict: bool = False) -> T:
     """:func:`talon_async.from_json`: JSON text or parsed data -> ``model_type``."""
     from .errors import TalonDecodeError
 
-    if isinstance(data, (bytes, bytearray, memoryview, str)):
-        try:
-            data = orjson.loads(data)
-        except ValueError as exc:
-            raise TalonDecodeError(
-                f"not JSON: {exc}", status=0, method="", url="", text=""
-            ) from None
+    raw = data if isinstance(data, (bytes, bytearray, memoryview, str)) else None
     try:
-        return structure(data, model_type, strict=strict)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise TalonDecodeError(
-            f"not a {model_type.__name__}: {exc}", status=0, method="", url="", text=""
-        ) from None
+        parsed = data if raw is None else decode_json(raw)
+        return structure(parsed, model_type, strict=strict)
+    except ValueError as exc:  # not JSON, or a SpecDeviation
+        reason = f"not JSON: {exc}" if isinstance(exc, orjson.JSONDecodeError) else str(exc)
+        body = raw.encode() if isinstance(raw, str) else bytes(raw or b"")
+        raise TalonDecodeError(f"not a {model_type.__name__}: {reason}", raw=body) from None

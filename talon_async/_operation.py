@@ -43,7 +43,10 @@ class CallOptions(TypedDict, total=False):
     """Keyword-only options every operation accepts, for that one call."""
 
     timeout: float
-    """Seconds the whole call may take per attempt (default: the client's ``timeout``)."""
+    """Seconds one attempt of the call may take (default: the client's ``timeout``)."""
+    total_timeout: float | None
+    """Seconds the whole call may take, retries and their waits included (default: the
+    client's ``total_timeout``); a retry that could not start in time is not made."""
     retry: RetryPolicy
     """The retry policy for this call (default: the client's; ``NO_RETRY`` turns it off)."""
     extra_headers: Mapping[str, str]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import platform
+import re
 import time
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
@@ -33,17 +35,21 @@ from .errors import (
     ClientClosedError,
     ConflictError,
     ErrorBody,
+    EventLoopError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
     TalonConnectionError,
     TalonDecodeError,
     TalonError,
     TalonStatusError,
     TalonTimeoutError,
+    one_line,
 )
 from .observe import (
+    SECRET_HEADERS,
     Hooks,
     RawResponse,
     RequestEvent,
@@ -73,8 +79,66 @@ _STATUS_ERRORS: dict[int, type[TalonStatusError]] = {
     429: RateLimitError,
 }
 
+_ERROR_BODY_PARSED_UP_TO = 1024 * 1024
+"""Talon.One error bodies are small; a larger one (a proxy's page) is only excerpted."""
 
-_UNORDERED: AbstractAsyncContextManager[None] = nullcontext()
+_OPTIONS = frozenset(CallOptions.__annotations__)
+
+_RESERVED_HEADERS = frozenset(
+    {
+        # how the request is framed and where it goes: the client's own business
+        "content-length",
+        "transfer-encoding",
+        "content-encoding",
+        "content-type",
+        "connection",
+        "host",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+        # credentials come from the client's auth strategies only
+        *SECRET_HEADERS,
+    }
+)
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")
+
+
+def check_seconds(name: str, value: object) -> float:
+    """A positive, finite number of seconds; anything else is a TypeError or ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive, finite number of seconds, got {value}")
+    return float(value)
+
+
+def check_headers(headers: object) -> dict[str, str]:
+    """Extra headers of a call: valid names and values, none the client sets itself."""
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"extra_headers must be a mapping, got {type(headers).__name__}")
+    checked = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"extra_headers: {name!r} is not a valid header name")
+        if name.lower() in _RESERVED_HEADERS:
+            raise ValueError(
+                f"extra_headers: {name} is set by the client itself and cannot be overridden"
+            )
+        if not isinstance(value, str):
+            raise TypeError(f"extra_headers[{name!r}] must be a str, got {type(value).__name__}")
+        if not _HEADER_VALUE.fullmatch(value):
+            raise ValueError(f"extra_headers[{name!r}] contains a line break or control character")
+        checked[name] = value
+    return checked
+
+
+class _DeadlinePassed(Exception):
+    """The whole call ran out of its ``total_timeout`` (raised and handled in ``send``)."""
+
+    def __init__(self, may_have_reached_server: bool) -> None:
+        self.may_have_reached_server = may_have_reached_server
 
 
 class _KeyedOrder:
@@ -83,17 +147,29 @@ class _KeyedOrder:
     def __init__(self) -> None:
         self._locks: dict[Hashable, tuple[asyncio.Lock, list[int]]] = {}
 
-    def hold(self, key: Hashable | None) -> AbstractAsyncContextManager[None]:
-        """Wait for the turn of ``key``; calls without a key never wait."""
-        return _UNORDERED if key is None else self._hold(key)
+    def hold(
+        self, key: Hashable | None, timeout: float | None = None
+    ) -> AbstractAsyncContextManager[None]:
+        """Wait (at most ``timeout`` seconds) for the turn of ``key``; calls without a key
+        never wait. Raises ``_DeadlinePassed`` when the turn does not come in time."""
+        return _UNORDERED if key is None else self._hold(key, timeout)
 
     @asynccontextmanager
-    async def _hold(self, key: Hashable) -> AsyncIterator[None]:
+    async def _hold(self, key: Hashable, timeout: float | None) -> AsyncIterator[None]:
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
         try:
-            async with lock:
+            if timeout is None or not lock.locked():
+                await lock.acquire()
+            else:
+                try:
+                    await asyncio.wait_for(lock.acquire(), timeout)
+                except asyncio.TimeoutError:
+                    raise _DeadlinePassed(may_have_reached_server=False) from None
+            try:
                 yield
+            finally:
+                lock.release()
         finally:
             users[0] -= 1
             if not users[0]:
@@ -103,22 +179,42 @@ class _KeyedOrder:
         return len(self._locks)
 
 
+_UNORDERED: AbstractAsyncContextManager[None] = nullcontext()
+
+
+def _shown_url(text: str) -> str:
+    """A URL as error messages may quote it: no user, password, query or fragment."""
+    try:
+        parts = urlsplit(text.strip())
+        host = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return "<not a URL>"
+    return one_line(f"{parts.scheme}://{host}{parts.path}" if parts.scheme else host, 100)
+
+
 def normalize_base_url(base_url: str) -> str:
     """Check a base URL (http/https with a host) and drop trailing slashes."""
     if not isinstance(base_url, str):
-        raise ValueError(f"base_url must be a string, got {type(base_url).__name__}")
+        raise TypeError(f"base_url must be a str, got {type(base_url).__name__}")
+    shown = _shown_url(base_url)
     try:
         parts = urlsplit(base_url.strip())
         parts.port  # noqa: B018  (raises ValueError for a malformed port)
-    except ValueError as exc:
-        raise ValueError(f"base_url {base_url!r} is not a valid URL: {exc}") from None
+    except ValueError:
+        raise ValueError(f"base_url {shown} is not a valid URL") from None
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            f"base_url {shown}... must not carry a user or password; pass credentials as auth="
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
-            f"base_url {base_url!r} must be an http:// or https:// URL with a host, "
+            f"base_url {shown} must be an http:// or https:// URL with a host, "
             "e.g. https://mycompany.europe-west1.talon.one"
         )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValueError(f"base_url {base_url!r} must not carry credentials, a query or a fragment")
+    if parts.query or parts.fragment:
+        raise ValueError(f"base_url {shown} must not carry a query or a fragment")
+    if not _HEADER_VALUE.fullmatch(base_url):
+        raise ValueError("base_url contains a line break or control character")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
@@ -140,9 +236,11 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -156,9 +254,8 @@ def status_error(
     status: int, method: str, url: str, headers: Mapping[str, str], raw: bytes
 ) -> TalonStatusError:
     """The typed error for a non-success answer, whatever its body looks like."""
-    text = raw.decode("utf-8", "replace")
     body = None
-    if text.strip():
+    if len(raw) <= _ERROR_BODY_PARSED_UP_TO and raw.lstrip()[:1] == b"{":
         try:
             body = ErrorBody.from_json(decode_json(raw))
         except ValueError:
@@ -170,60 +267,59 @@ def status_error(
         url=url,
         request_id=headers.get("X-Request-Id"),
         body=body,
-        text=text,
+        raw=raw,
         retry_after=parse_retry_after(headers.get("Retry-After")),
     )
 
 
 def connection_error(
-    method: str, url: str, exc: aiohttp.ClientError | asyncio.TimeoutError
+    method: str, url: str, exc: BaseException, secrets: Sequence[str]
 ) -> TalonConnectionError:
-    """The typed error for a failure below HTTP, and whether the request may have gone out."""
+    """The typed error for a failure below HTTP, and whether the request may have gone out.
+
+    The low-level exception is described, never kept: aiohttp's errors hold the request's
+    headers, credentials included.
+    """
     error_type: type[TalonConnectionError] = TalonConnectionError
+    message = str(exc)
+    for secret in secrets:
+        message = message.replace(secret, "<redacted>")
+    message = one_line(message)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         error_type, reason, sent = TalonTimeoutError, "timed out connecting", False
     elif isinstance(exc, asyncio.TimeoutError):
         error_type, reason, sent = TalonTimeoutError, "timed out waiting for the response", True
     elif isinstance(exc, aiohttp.ClientConnectorError):
-        reason, sent = f"cannot connect: {exc}", False
+        reason, sent = f"cannot connect: {message}", False
     else:
-        reason, sent = f"connection failed: {type(exc).__name__}: {exc}", True
+        reason, sent = f"connection failed: {type(exc).__name__}: {message}", True
     return error_type(
-        f"{method} {url}: {reason}", method=method, url=url, may_have_reached_server=sent
+        f"{method} {url}: {reason}",
+        method=method,
+        url=url,
+        may_have_reached_server=sent,
+        cause_type=type(exc).__name__,
+        cause_message=message,
     )
 
 
-def decode_success(returns: type[T], status: int, method: str, url: str, raw: bytes) -> T:
+def decode_success(
+    returns: type[T], status: int, method: str, url: str, raw: bytes, strict: bool
+) -> T:
     """Decode a 2xx body into the operation's model (None for bodiless operations)."""
     if returns is NoneType:
         return cast(T, None)
-    if not raw.strip():
-        raise TalonDecodeError("empty body", status=status, method=method, url=url, text="")
     try:
         data = decode_json(raw)
     except ValueError as exc:
-        raise TalonDecodeError(
-            f"not JSON: {exc}",
-            status=status,
-            method=method,
-            url=url,
-            text=raw.decode("utf-8", "replace"),
-        ) from exc
-    try:
-        return structure(data, returns)
-    except Exception as exc:  # cattrs raises KeyError, TypeError, ValueError, ...
-        problem = (
-            f"required member {exc.args[0]!r} is missing"
-            if isinstance(exc, KeyError)
-            else f"{type(exc).__name__}: {exc}"
-        )
-        raise TalonDecodeError(
-            f"not a {returns.__name__}: {problem}",
-            status=status,
-            method=method,
-            url=url,
-            text=raw.decode("utf-8", "replace"),
-        ) from exc
+        reason = f"not JSON: {exc}" if raw.strip() else "empty body"
+    else:
+        try:
+            return structure(data, returns, strict=strict)
+        except Exception as exc:  # not an object, or (strict) a deviation from the spec
+            problem = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            reason = f"not a {returns.__name__}: {problem}"
+    raise TalonDecodeError(reason, status=status, method=method, url=url, raw=raw)
 
 
 class Transport:
@@ -237,7 +333,10 @@ class Transport:
         session: aiohttp.ClientSession | None,
         timeout: float,
         connect_timeout: float,
+        total_timeout: float | None,
         max_connections: int,
+        max_response_bytes: int,
+        strict_responses: bool,
         retry: RetryPolicy,
         hooks: Hooks,
         trace_configs: Sequence[aiohttp.TraceConfig],
@@ -251,12 +350,28 @@ class Transport:
         self._session = session
         self._owns_session = session is None
         self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout)
+        self._total_timeout = total_timeout
         self._max_connections = max_connections
+        self._max_response_bytes = max_response_bytes
+        self._strict = strict_responses
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
 
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def _check_loop(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None:
+                raise EventLoopError(
+                    "this TalonClient was first used in another event loop; a client (and "
+                    "its connections) belongs to one loop: create it inside the coroutine "
+                    "that the loop runs (each asyncio.run() starts a new loop)"
+                )
+            self._loop = loop
+        return loop
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
@@ -302,9 +417,31 @@ class Transport:
     async def send(self, operation: Operation[T], options: CallOptions) -> T:
         """Send one operation, retrying as the policy allows, and return its result.
 
-        Everything that can be wrong with the input (path parameters, auth, the body)
-        fails here, before any I/O.
+        Everything that can be wrong with the input (path parameters, options, auth, the
+        body) fails here, before any I/O.
         """
+        timeout = self._timeout
+        total_timeout = self._total_timeout
+        policy = self.retry
+        allow_replay = False
+        extra_headers = None
+        if options:
+            unknown = options.keys() - _OPTIONS
+            if unknown:
+                raise TypeError(f"unknown call option(s): {', '.join(sorted(unknown))}")
+            if "timeout" in options:
+                seconds = check_seconds("timeout", options["timeout"])
+                timeout = aiohttp.ClientTimeout(total=seconds, sock_connect=timeout.sock_connect)
+            if options.get("total_timeout") is not None:
+                total_timeout = check_seconds("total_timeout", options["total_timeout"])
+            policy = options.get("retry", policy)
+            if not isinstance(policy, RetryPolicy):
+                raise TypeError(f"retry must be a RetryPolicy, got {type(policy).__name__}")
+            allow_replay = options.get("allow_replay", False)
+            if type(allow_replay) is not bool:
+                raise TypeError(f"allow_replay must be a bool, got {type(allow_replay).__name__}")
+            if "extra_headers" in options:
+                extra_headers = check_headers(options["extra_headers"])
         method = operation.method
         url = self.url_for(operation)
         strategy = self._strategy_for(operation)
@@ -319,41 +456,71 @@ class Transport:
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        headers.update(options.get("extra_headers", {}))
-        timeout = self._timeout
-        if "timeout" in options:
-            timeout = aiohttp.ClientTimeout(
-                total=options["timeout"], sock_connect=timeout.sock_connect
-            )
-        policy = options.get("retry", self.retry)
-        replay_safe = method in IDEMPOTENT_METHODS or options.get("allow_replay", False)
-        async with self._order.hold(operation.order_key):
-            attempt = 0
-            while True:
-                attempt += 1
-                attempt_headers = dict(headers)
-                await strategy.apply(method, url, attempt_headers, body or b"")
-                try:
-                    status, raw = await self._exchange(
-                        method, url, attempt_headers, body, timeout, attempt
-                    )
-                    return decode_success(operation.returns, status, method, url, raw)
-                except TalonError as error:
-                    delay = policy.delay_before_retry(attempt, error, replay_safe=replay_safe)
-                    if delay is None:
-                        error.attempts = attempt
-                        raise
-                    logger.info(
-                        "retrying %s %s in %.2fs after attempt %d failed: %s",
-                        method,
-                        operation.path,
-                        delay,
-                        attempt,
-                        error,
-                    )
-                    if self._hooks.on_retry is not None:
-                        await self._hooks.on_retry(RetryEvent(method, url, attempt, delay, error))
-                    await asyncio.sleep(delay)
+        if extra_headers:
+            headers.update(extra_headers)
+        replay_safe = method in IDEMPOTENT_METHODS or allow_replay
+        loop = self._check_loop()
+        deadline = None if total_timeout is None else loop.time() + total_timeout
+        try:
+            async with self._order.hold(operation.order_key, total_timeout):
+                attempt = 0
+                while True:
+                    attempt += 1
+                    attempt_timeout = timeout
+                    if deadline is not None:
+                        remaining = deadline - loop.time()
+                        if remaining <= 0:
+                            raise _DeadlinePassed(may_have_reached_server=attempt > 1)
+                        if attempt_timeout.total is None or remaining < attempt_timeout.total:
+                            attempt_timeout = aiohttp.ClientTimeout(
+                                total=remaining, sock_connect=timeout.sock_connect
+                            )
+                    try:
+                        status, raw = await self._exchange(
+                            method, url, headers, body, attempt_timeout, attempt, strategy
+                        )
+                        return decode_success(
+                            operation.returns, status, method, url, raw, self._strict
+                        )
+                    except TalonError as error:
+                        if (
+                            deadline is not None
+                            and isinstance(error, TalonTimeoutError)
+                            and loop.time() >= deadline
+                        ):
+                            raise _DeadlinePassed(error.may_have_reached_server) from None
+                        delay = policy.delay_before_retry(attempt, error, replay_safe=replay_safe)
+                        if (
+                            delay is not None
+                            and deadline is not None
+                            and loop.time() + delay >= deadline
+                        ):
+                            delay = None  # the next attempt would start too late
+                        if delay is None:
+                            error.attempts = attempt
+                            raise
+                        logger.info(
+                            "retrying %s %s in %.2fs after attempt %d failed: %s",
+                            method,
+                            operation.path,
+                            delay,
+                            attempt,
+                            error,
+                        )
+                        if self._hooks.on_retry is not None:
+                            await self._hooks.on_retry(
+                                RetryEvent(method, url, attempt, delay, error)
+                            )
+                        await asyncio.sleep(delay)
+        except _DeadlinePassed as passed:
+            reached = passed.may_have_reached_server
+        raise TalonTimeoutError(
+            f"{method} {url}: the call did not complete within its total_timeout of "
+            f"{total_timeout}s",
+            method=method,
+            url=url,
+            may_have_reached_server=reached,
+        )
 
     async def _exchange(
         self,
@@ -363,28 +530,37 @@ class Transport:
         body: bytes | None,
         timeout: aiohttp.ClientTimeout,
         attempt: int,
+        strategy: AuthStrategy,
     ) -> tuple[int, bytes]:
         """One HTTP exchange: the status and body of a 2xx answer, else a typed error."""
         session = self._get_session()
+        sent = dict(headers)
+        await strategy.apply(method, url, sent, body or b"")
         if self._hooks.on_request is not None:
-            await self._hooks.on_request(
-                RequestEvent(method, url, attempt, redact_headers(headers))
-            )
+            await self._hooks.on_request(RequestEvent(method, url, attempt, redact_headers(sent)))
+        secrets = [v for k, v in sent.items() if k.lower() in SECRET_HEADERS]
         started = time.perf_counter()
+        failure = None
         try:
             async with session.request(
                 method,
                 URL(url, encoded=True),
                 data=body,
-                headers=headers,
+                headers=sent,
                 timeout=timeout,
                 allow_redirects=False,
             ) as response:
-                raw = await response.read()
                 status = response.status
                 response_headers = response.headers
+                raw = await self._read(response, method, url)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise connection_error(method, url, exc) from exc
+            failure = connection_error(method, url, exc, secrets)
+        finally:
+            # No credential stays in this frame's locals (error trackers collect those).
+            sent.clear()
+            secrets.clear()
+        if failure is not None:
+            raise failure  # outside the except block: nothing of aiohttp's is chained
         elapsed = time.perf_counter() - started
         logger.debug(
             "%s %s -> %d in %.1f ms (attempt %d)", method, url, status, elapsed * 1000, attempt
@@ -399,6 +575,28 @@ class Transport:
         if 200 <= status < 300:
             return status, raw
         raise status_error(status, method, url, response_headers, raw)
+
+    async def _read(self, response: aiohttp.ClientResponse, method: str, url: str) -> bytes:
+        """The whole body, decompressed, unless it is longer than ``max_response_bytes``."""
+        limit = self._max_response_bytes
+        length = response.content_length
+        if length is not None and "Content-Encoding" not in response.headers:
+            if length <= limit:
+                return await response.read()  # announced, and aiohttp reads no more
+            response.close()
+            raise ResponseTooLargeError(status=response.status, method=method, url=url, limit=limit)
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := await response.content.readany():
+            size += len(chunk)
+            if size > limit:
+                chunks.clear()
+                response.close()  # the rest is never read: the connection goes
+                raise ResponseTooLargeError(
+                    status=response.status, method=method, url=url, limit=limit
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def aclose(self) -> None:
         """Close the session if this transport created it; borrowed sessions stay open."""

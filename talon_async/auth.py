@@ -47,8 +47,14 @@ class AuthStrategy(Protocol):
 
 
 def _require_text(name: str, value: object) -> str:
-    if not isinstance(value, str) or not value or value != value.strip():
+    """A credential as it can go into a header: printable ASCII, nothing around it."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if not value or value != value.strip():
         raise ValueError(f"{name} must be a non-empty string without surrounding whitespace")
+    if not (value.isascii() and value.isprintable()):
+        # A line break would split the header; never quote the value itself.
+        raise ValueError(f"{name} must be printable ASCII (no line breaks or control characters)")
     return value
 
 
@@ -99,8 +105,12 @@ class ContentSignature:
 
     def __init__(self, application_id: int | str, application_key: str) -> None:
         if isinstance(application_id, bool) or not isinstance(application_id, (int, str)):
-            raise ValueError("application_id must be an int or a non-empty string")
+            raise TypeError(
+                f"application_id must be an int or a str, got {type(application_id).__name__}"
+            )
         self._application_id = _require_text("application_id", str(application_id))
+        if ";" in self._application_id:
+            raise ValueError("application_id must not contain ';'")
         try:
             self._key = bytes.fromhex(_require_text("application_key", application_key))
         except ValueError:

@@ -2,11 +2,15 @@
 
 Every failure of a call surfaces as a :class:`TalonError`; no aiohttp, asyncio or json
 exception escapes the client. Messages name the method and URL but never a header value,
-so API keys and signatures cannot leak through an exception.
+and an error never chains the low-level exception it replaces (whose attributes may hold
+the request's headers): it keeps that exception's type and scrubbed message instead, so
+API keys and signatures cannot leak through an exception or an error tracker. Text that
+the server controls is quoted on one line, in bounded excerpts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,9 +26,11 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "ErrorSource",
+    "EventLoopError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "TalonConnectionError",
     "TalonDecodeError",
@@ -34,12 +40,20 @@ __all__ = [
 ]
 
 EXCERPT_CHARS = 300
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\s]+")
 
 
-def excerpt(text: str) -> str:
-    """A one-line, bounded preview of a body for an error message."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= EXCERPT_CHARS else flat[:EXCERPT_CHARS] + "..."
+def one_line(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` on one line (line breaks and control characters become one space), cut to
+    ``limit`` characters: what goes into a message when the server chose the text."""
+    head = text[: limit * 2]  # the same work whatever the length of text
+    flat = _NOT_ONE_LINE.sub(" ", head).strip()
+    return flat[:limit] + "..." if len(flat) > limit or len(text) > len(head) else flat
+
+
+def excerpt(raw: bytes) -> str:
+    """A one-line, bounded preview of a body, costing the same whatever the body's size."""
+    return one_line(raw[: EXCERPT_CHARS * 4].decode("utf-8", "replace"))
 
 
 @frozen
@@ -124,6 +138,14 @@ class ClientClosedError(TalonError, RuntimeError):
     """The client was used after ``aclose()`` (or after its ``async with`` block ended)."""
 
 
+class EventLoopError(TalonError, RuntimeError):
+    """The client was used from another event loop than the one it first ran on.
+
+    A client belongs to one event loop (its connections do): each ``asyncio.run()`` starts
+    a new loop, so create the client inside the coroutine that loop runs.
+    """
+
+
 class AuthConfigurationError(TalonError, ValueError):
     """No configured auth strategy is accepted by the operation being called."""
 
@@ -133,27 +155,54 @@ class TalonConnectionError(TalonError):
 
     ``may_have_reached_server`` is False only when the request provably never left the
     client (for example the TCP connection could not be opened), so replaying it is safe.
+    ``cause_type`` and ``cause_message`` describe the low-level failure (e.g.
+    ``"ServerDisconnectedError"``), which is not chained to this error.
     """
 
     def __init__(
-        self, message: str, *, method: str, url: str, may_have_reached_server: bool
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        may_have_reached_server: bool,
+        cause_type: str | None = None,
+        cause_message: str | None = None,
     ) -> None:
         super().__init__(message)
         self.method = method
         self.url = url
         self.may_have_reached_server = may_have_reached_server
+        self.cause_type = cause_type
+        self.cause_message = cause_message
 
 
 class TalonTimeoutError(TalonConnectionError):
-    """The request did not complete within its timeout."""
+    """The request, or the whole call (``total_timeout``), did not complete in time."""
+
+
+class ResponseTooLargeError(TalonError):
+    """The answer was larger than the client's ``max_response_bytes`` (counted after
+    decompression); reading stopped there and the connection was closed."""
+
+    def __init__(self, *, status: int, method: str, url: str, limit: int) -> None:
+        self.status = status
+        self.method = method
+        self.url = url
+        self.limit = limit
+        super().__init__(
+            f"{status} from {method} {url}: the answer is larger than max_response_bytes "
+            f"({limit} bytes); reading stopped"
+        )
 
 
 class TalonStatusError(TalonError):
     """The API answered with a status that is not a success.
 
     ``body`` is the parsed Talon.One error body (None when the body was not one, e.g. an
-    HTML page from a proxy); ``text`` is the raw body; ``retry_after`` is the wait in
-    seconds the server asked for with a ``Retry-After`` header, if it sent one.
+    HTML page from a proxy); ``raw`` the bytes of the answer and ``text`` the same decoded;
+    ``retry_after`` is the wait in seconds the server asked for with a ``Retry-After``
+    header, if it sent one.
     """
 
     def __init__(
@@ -164,7 +213,7 @@ class TalonStatusError(TalonError):
         url: str,
         request_id: str | None,
         body: ErrorBody | None,
-        text: str,
+        raw: bytes = b"",
         retry_after: float | None = None,
     ) -> None:
         self.status = status
@@ -173,24 +222,31 @@ class TalonStatusError(TalonError):
         self.url = url
         self.request_id = request_id
         self.body = body
-        self.text = text
+        self.raw = raw
         super().__init__(self._describe())
+
+    @property
+    def text(self) -> str:
+        """The body of the answer as text."""
+        return self.raw.decode("utf-8", "replace")
 
     def _describe(self) -> str:
         parts = [f"{self.status} from {self.method} {self.url}"]
         if self.body is not None and (self.body.message or self.body.errors):
             if self.body.message:
-                parts.append(self.body.message)
-            for detail in self.body.errors:
+                parts.append(one_line(self.body.message))
+            for detail in self.body.errors[:5]:
                 where = detail.source.pointer or detail.source.parameter if detail.source else None
-                text = ": ".join(t for t in (detail.title, detail.details) if t)
-                parts.append(f"{text} ({where})" if where else text)
-        elif self.text.strip():
-            parts.append(f"body: {excerpt(self.text)}")
+                text = one_line(": ".join(t for t in (detail.title, detail.details) if t))
+                parts.append(f"{text} ({one_line(where, 100)})" if where else text)
+            if len(self.body.errors) > 5:
+                parts.append(f"and {len(self.body.errors) - 5} more errors")
+        elif self.raw.strip():
+            parts.append(f"body: {excerpt(self.raw)}")
         else:
             parts.append("empty body")
         if self.request_id:
-            parts.append(f"request id {self.request_id}")
+            parts.append(f"request id {one_line(self.request_id, 100)}")
         return " - ".join(parts)
 
 
@@ -223,34 +279,60 @@ class ServerError(TalonStatusError):
 
 
 class TalonDecodeError(TalonError):
-    """A success response whose body is not what the operation returns."""
+    """A body that is not what was expected: a success response the operation cannot
+    decode (or, in strict mode, one that deviates from the spec), or JSON given to
+    :func:`talon_async.from_json`. ``raw`` keeps the bytes, ``text`` the same decoded;
+    ``status``, ``method`` and ``url`` are None outside a call."""
 
-    def __init__(self, reason: str, *, status: int, method: str, url: str, text: str) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        raw: bytes = b"",
+    ) -> None:
         self.status = status
         self.method = method
         self.url = url
-        self.text = text
-        shown = excerpt(text) if text.strip() else "<empty body>"
-        super().__init__(f"{status} from {method} {url} could not be decoded ({reason}): {shown}")
+        self.raw = raw
+        shown = excerpt(raw) if raw.strip() else "<empty body>"
+        where = f"{status} from {method} {url} could not be decoded" if method else "not decoded"
+        super().__init__(f"{where} ({one_line(reason)}): {shown}")
+
+    @property
+    def text(self) -> str:
+        """The body as text."""
+        return self.raw.decode("utf-8", "replace")
 
 
 class BulkUpdateError(TalonError):
     """Part of a bulk update that needed several requests failed.
 
     ``outcomes`` holds one entry per request, in input order: the decoded answer (None
-    when silent) or the exception that request ended with. Part ``i`` carried the
-    profiles ``i * part_size`` up to ``(i + 1) * part_size - 1`` of the input.
+    when silent) or the exception that request ended with; request ``i`` carried the
+    profiles ``parts[i][0]`` up to ``parts[i][1]`` (both included) of the input.
+    ``attempts`` is the most attempts any failed request took.
     """
 
-    def __init__(self, outcomes: Sequence[object], *, part_size: int) -> None:
+    def __init__(self, outcomes: Sequence[object], *, parts: Sequence[tuple[int, int]]) -> None:
         self.outcomes = list(outcomes)
-        self.part_size = part_size
-        failed = [(i, o) for i, o in enumerate(self.outcomes) if isinstance(o, Exception)]
+        self.parts = list(parts)
+        failed = [(i, o) for i, o in enumerate(self.outcomes) if isinstance(o, BaseException)]
+        self.attempts = max((getattr(o, "attempts", 1) for _, o in failed), default=1)
         shown = "; ".join(
-            f"profiles {i * part_size}-{(i + 1) * part_size - 1}: {error}"
+            f"profiles {self.parts[i][0]}-{self.parts[i][1]}: {_plain(error)}"
             for i, error in failed[:3]
         )
         more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
         super().__init__(
             f"{len(failed)} of {len(self.outcomes)} parts of the bulk update failed: {shown}{more}"
         )
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)  # each part's error says its own attempts
+
+
+def _plain(error: BaseException) -> str:
+    return str(error) or type(error).__name__

@@ -108,11 +108,22 @@ def test_secrets_never_in_repr_or_str(strategy: object, secret: str) -> None:
     assert secret not in repr(client)
 
 
-@pytest.mark.parametrize("bad", ["", " key", "key\n", None, 5])
+@pytest.mark.parametrize(
+    "bad",
+    ["", " s3cr3t", "s3cr3t\n", "s3\ncr3t", "s3cr3t\x00", "s3cr3té", "s3\rcr3t", None, 5, b"k"],
+)
 def test_bad_api_key_is_refused_without_echoing_it(bad: object) -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises((TypeError, ValueError)) as info:
         ApiKeyV1(bad)  # type: ignore[arg-type]
-    assert "key\n" not in str(info.value)
+    with pytest.raises((TypeError, ValueError)):
+        Bearer(bad)  # type: ignore[arg-type]
+    assert "s3" not in str(info.value)
+
+
+@pytest.mark.parametrize("bad", ["1\n", "1; signature=x", "", True, 1.5])
+def test_bad_application_id_is_refused(bad: object) -> None:
+    with pytest.raises((TypeError, ValueError), match="application_id"):
+        ContentSignature(bad, "00ff")  # type: ignore[arg-type]
 
 
 def test_content_signature_needs_a_hex_key() -> None:

@@ -40,19 +40,60 @@ def test_base_url_is_normalized(given: str, normalized: str) -> None:
         "http://h:99999",
         "https://h/?x=1",
         "https://user:pw@h",
+        "https://h/x\ny",
         42,
     ],
 )
 def test_malformed_base_url_is_refused(bad: object) -> None:
-    with pytest.raises(ValueError, match="base_url"):
+    with pytest.raises((TypeError, ValueError), match="base_url"):
         TalonClient(bad, auth=ApiKeyV1("k"))  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://svc:s3cr3t-pass@h.talon.one",
+        "https://svc:s3cr3t-pass@h.talon.one:99999",
+        "ftp://svc:s3cr3t-pass@h.talon.one",
+        "https://h.talon.one/?s3cr3t-pass",
+    ],
+)
+def test_a_rejected_base_url_never_shows_its_credentials(url: str) -> None:
+    with pytest.raises(ValueError, match="base_url") as info:
+        TalonClient(url, auth=ApiKeyV1("k"))
+    assert "s3cr3t-pass" not in str(info.value)
+    assert "svc" not in str(info.value)
+
+
 def test_auth_is_required_and_checked() -> None:
-    with pytest.raises(ValueError, match="AuthStrategy"):
+    with pytest.raises(TypeError, match="AuthStrategy"):
         TalonClient("https://h", auth=[])
-    with pytest.raises(ValueError, match="AuthStrategy"):
+    with pytest.raises(TypeError, match="AuthStrategy"):
         TalonClient("https://h", auth="my-key")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [
+        ("timeout", 0, ValueError),
+        ("timeout", -1, ValueError),
+        ("timeout", float("inf"), ValueError),
+        ("timeout", float("nan"), ValueError),
+        ("timeout", "5", TypeError),
+        ("timeout", True, TypeError),
+        ("connect_timeout", 0, ValueError),
+        ("total_timeout", 0, ValueError),
+        ("total_timeout", "1", TypeError),
+        ("max_connections", 0, ValueError),
+        ("max_connections", 1.5, TypeError),
+        ("max_response_bytes", 10, ValueError),
+        ("strict_responses", "yes", TypeError),
+        ("retry", 3, TypeError),
+    ],
+)
+def test_client_options_are_checked(option: str, value: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match=option):
+        TalonClient("https://h", auth=ApiKeyV1("k"), **{option: value})  # type: ignore[arg-type]
 
 
 async def test_user_agent_and_path_prefix(server: RecordingServer) -> None:

@@ -1,14 +1,17 @@
 """The converter checks every value against its field's type, in both directions.
 
 Received values are never coerced (``str(5)``, ``int(2.5)``, ``bool("false")`` would all
-hide a broken answer); the one widening is a JSON integer where a float is expected.
-Values to send are checked before anything goes on the wire, and the error names the
-model and field.
+hide a broken answer); the widenings are a JSON integer where a float is expected and a
+whole-number float where an integer is (JSON Schema calls ``2.0`` an integer). A value
+that deviates from the spec is kept as received and logged once per field, or, in strict
+mode, raises ``SpecDeviation`` naming the field. Values to send are checked before anything
+goes on the wire, and the error names the model and field.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 import tracemalloc
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -19,7 +22,7 @@ import attrs
 import pytest
 from attrs import define, field
 
-from talon_async._convert import decode_json, encode, structure
+from talon_async._convert import SpecDeviation, decode_json, encode, structure
 from talon_async.models import (
     AdditionalCost,
     CartItem,
@@ -35,39 +38,88 @@ from talon_async.models._base import Model
 
 ADJUSTMENT = "68851723-e6fa-488f-ace9-112581e6c19b"
 
+DEVIATIONS = [
+    ("sku", 42, "CartItem.sku: expected a string, got an integer"),
+    ("quantity", "2", "CartItem.quantity: expected an integer, got a string"),
+    ("quantity", 2.5, "CartItem.quantity: expected an integer, got a number"),
+    ("quantity", True, "CartItem.quantity: expected an integer, got a boolean"),
+    ("price", "9.99", "CartItem.price: expected a number, got a string"),
+    ("price", False, "CartItem.price: expected a number, got a boolean"),
+    ("attributes", ["a"], "CartItem.attributes: expected an object, got an array"),
+    ("product", "shoe", "CartItem.product: expected an object, got a string"),
+    ("prices", [], "CartItem.prices: expected an object, got an array"),
+    (
+        "adjustmentEffectiveFrom",
+        1700000000,
+        "CartItem.adjustment_effective_from: expected an RFC 3339 timestamp, got an integer",
+    ),
+    (
+        "adjustmentEffectiveFrom",
+        "yesterday",
+        "CartItem.adjustment_effective_from: expected an RFC 3339 timestamp, got a string",
+    ),
+    ("adjustmentReferenceId", 7, "CartItem.adjustment_reference_id: expected a UUID"),
+    ("adjustmentReferenceId", "not-a-uuid", "CartItem.adjustment_reference_id: expected a UUID"),
+]
 
-@pytest.mark.parametrize(
-    ("member", "value", "expected"),
-    [
-        ("sku", 42, "CartItem.sku: expected a string, got int"),
-        ("quantity", "2", "CartItem.quantity: expected an integer, got str"),
-        ("quantity", 2.5, "CartItem.quantity: expected an integer, got float"),
-        ("quantity", True, "CartItem.quantity: expected an integer, got bool"),
-        ("price", "9.99", "CartItem.price: expected a number, got str"),
-        ("price", False, "CartItem.price: expected a number, got bool"),
-        ("attributes", ["a"], "CartItem.attributes: expected a JSON object, got list"),
-        ("product", "shoe", "Product: expected a JSON object, got str"),
-        ("prices", [], "CartItem.prices: expected a JSON object, got list"),
-        ("adjustmentEffectiveFrom", 1700000000, "expected an RFC 3339 timestamp string"),
-        ("adjustmentReferenceId", 7, "CartItem.adjustment_reference_id: expected a UUID"),
-    ],
-)
-def test_received_value_of_the_wrong_type_is_refused(
+
+@pytest.fixture(autouse=True)
+def _forget_reported_fields() -> None:
+    from talon_async import _convert
+
+    _convert._reported.clear()
+
+
+@pytest.mark.parametrize(("member", "value", "expected"), DEVIATIONS)
+def test_strict_decoding_refuses_a_value_of_the_wrong_type(
     member: str, value: Any, expected: str
 ) -> None:
     data: dict[str, Any] = {"sku": "A", "quantity": 1, member: value}
-    with pytest.raises(TypeError, match=expected):
-        structure(data, CartItem)
+    with pytest.raises(SpecDeviation, match=expected):
+        structure(data, CartItem, strict=True)
 
 
-def test_wrong_types_inside_containers_are_refused() -> None:
-    codes = r"an item of NewCustomerSessionV2\.coupon_codes: expected a string, got int"
-    with pytest.raises(TypeError, match=codes):
-        structure({"customerSession": {"couponCodes": ["A", 5]}}, IntegrationRequest)
-    with pytest.raises(TypeError, match="expected an integer, got float"):
-        structure({"customerSession": {"evaluableCampaignIds": [1, 2.5]}}, IntegrationRequest)
-    with pytest.raises(TypeError, match="expected a JSON array, got dict"):
-        structure({"customerSession": {"cartItems": {"sku": "A"}}}, IntegrationRequest)
+@pytest.mark.parametrize(("member", "value", "expected"), DEVIATIONS)
+def test_lenient_decoding_keeps_the_value_and_logs_the_field_once(
+    member: str, value: Any, expected: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    data: dict[str, Any] = {"sku": "A", "quantity": 1, member: value}
+    with caplog.at_level(logging.WARNING, logger="talon_async"):
+        item = structure(data, CartItem)
+        structure(data, CartItem)  # the same field again: not logged twice
+    wire = {a.name: a for a in attrs.fields(CartItem)}
+    kept = [getattr(item, name) for name in wire if name != "extra_fields"]
+    assert value in kept
+    [record] = caplog.records
+    assert expected in record.getMessage()
+    assert repr(value) not in record.getMessage().replace(expected, "")  # no values logged
+
+
+def test_wrong_types_inside_containers() -> None:
+    codes = r"an item of NewCustomerSessionV2\.coupon_codes: expected a string, got an integer"
+    data: dict[str, Any] = {"customerSession": {"couponCodes": ["A", 5]}}
+    with pytest.raises(SpecDeviation, match=codes):
+        structure(data, IntegrationRequest, strict=True)
+    assert structure(data, IntegrationRequest).customer_session.coupon_codes == ["A", 5]
+    with pytest.raises(SpecDeviation, match="expected an integer, got a number"):
+        structure(
+            {"customerSession": {"evaluableCampaignIds": [1, 2.5]}}, IntegrationRequest, strict=True
+        )
+    with pytest.raises(SpecDeviation, match="cart_items: expected an array, got an object"):
+        structure({"customerSession": {"cartItems": {"sku": "A"}}}, IntegrationRequest, strict=True)
+    item = r"an item of NewCustomerSessionV2\.cart_items: expected an object, got a string"
+    with pytest.raises(SpecDeviation, match=item):
+        structure({"customerSession": {"cartItems": ["A"]}}, IntegrationRequest, strict=True)
+
+
+def test_whole_number_floats_are_integers_in_both_modes() -> None:
+    for strict in (False, True):
+        data = {"customerSession": {"evaluableCampaignIds": [1, 2.0]}}
+        session = structure(data, IntegrationRequest, strict=strict).customer_session
+        assert session.evaluable_campaign_ids == [1, 2]
+        assert all(type(i) is int for i in session.evaluable_campaign_ids)
+        item = structure({"sku": "A", "quantity": 3.0}, CartItem, strict=strict)
+        assert item.quantity == 3 and type(item.quantity) is int
 
 
 def test_an_int_item_of_a_float_map_is_widened() -> None:
@@ -83,11 +135,40 @@ def test_an_int_item_of_a_float_map_is_widened() -> None:
     assert type(session.discounts["WELCOME10"]) is float
 
 
-def test_missing_required_member_and_null_required_member() -> None:
-    with pytest.raises(KeyError, match="quantity"):
-        structure({"sku": "A"}, CartItem)
-    with pytest.raises(TypeError, match=r"CartItem\.quantity: expected an integer, got NoneType"):
-        structure({"sku": "A", "quantity": None}, CartItem)
+def test_missing_required_member_and_null_required_member(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with pytest.raises(SpecDeviation, match=r"CartItem\.quantity: the required member is missing"):
+        structure({"sku": "A"}, CartItem, strict=True)
+    with pytest.raises(SpecDeviation, match=r"CartItem\.quantity: expected an integer, got null"):
+        structure({"sku": "A", "quantity": None}, CartItem, strict=True)
+    with caplog.at_level(logging.WARNING, logger="talon_async"):
+        assert structure({"sku": "A"}, CartItem).quantity is None
+    assert "CartItem.quantity: the required member is missing" in caplog.text
+
+
+def test_unknown_members_and_effect_types_are_never_deviations() -> None:
+    data = {
+        "campaignId": 1,
+        "rulesetId": 2,
+        "ruleIndex": 0,
+        "ruleName": "r",
+        "effectType": "brandNewEffect",
+        "props": {"x": [1, 2]},
+        "newMember": {"nested": True},
+    }
+    effect = structure(data, Effect, strict=True)
+    assert effect.props == {"x": [1, 2]}
+    assert effect.extra_fields == {"newMember": {"nested": True}}
+    nested = {"sku": "A", "quantity": 1, "prices": {"member": {"price": 1.0, "extra": 1}}}
+    prices = structure(nested, CartItem, strict=True).prices
+    assert prices is not None and prices["member"].extra_fields == {"extra": 1}
+
+
+def test_a_top_level_value_of_the_wrong_kind_is_refused_in_both_modes() -> None:
+    for strict in (False, True):
+        with pytest.raises(SpecDeviation, match="expected an object, got an array"):
+            structure([], CartItem, strict=strict)
 
 
 def test_well_typed_values_are_kept_and_widened() -> None:
@@ -153,7 +234,7 @@ def test_sent_values_are_checked_and_plain() -> None:
         ({"price": "9.99"}, TypeError, "CartItem.price: expected a float, got str"),
         ({"price": float("nan")}, ValueError, "cannot be sent as JSON"),
         ({"attributes": ["a"]}, TypeError, "CartItem.attributes: expected a mapping"),
-        ({"product": {"name": "p"}}, TypeError, "expected Product, got dict"),
+        ({"product": {"name": "p"}}, TypeError, "CartItem.product: expected a Product, got dict"),
         ({"prices": [PriceDetail(price=1.0)]}, TypeError, "CartItem.prices: expected a dict"),
         ({"adjustment_reference_id": ADJUSTMENT}, TypeError, "expected a UUID, got str"),
         ({"adjustment_effective_from": "2024-03-01"}, TypeError, "expected an aware datetime"),
@@ -175,7 +256,8 @@ def test_wrong_types_inside_sent_containers_are_refused() -> None:
     with pytest.raises(TypeError, match=codes):
         encode(IntegrationRequest(customer_session=session))
     cart = [{"sku": "A", "quantity": 1}]
-    with pytest.raises(TypeError, match="expected CartItem, got dict"):
+    item = r"an item of NewCustomerSessionV2\.cart_items: expected a CartItem, got dict"
+    with pytest.raises(TypeError, match=item):
         encode(NewCustomerSessionV2(cart_items=cart))  # type: ignore[arg-type]
 
 
@@ -185,6 +267,12 @@ def test_required_datetime_is_checked_too() -> None:
     )
     with pytest.raises(ValueError, match="no timezone"):
         encode(referral)
+
+
+def test_nan_inside_free_form_attributes_names_its_place() -> None:
+    session = NewCustomerSessionV2(attributes={"scores": [1.0, float("nan")]})
+    with pytest.raises(ValueError, match=r"NewCustomerSessionV2\.attributes\['scores'\]\[1\]"):
+        encode(session)
 
 
 def test_effect_props_of_an_unknown_type_stay_a_dict() -> None:

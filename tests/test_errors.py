@@ -139,33 +139,60 @@ async def test_rate_limit_retry_after_http_date(
     assert 25 <= info.value.retry_after <= 31
 
 
+BAD_BODIES = [
+    ("", "empty body"),
+    (HTML, "not JSON"),
+    ('{"totalResultSize": 1, "data": [{"id"', "not JSON"),
+    ("[1, 2]", "not a CouponList: expected an object, got an array"),
+]
+DEVIATING_BODIES = [
+    ('{"data": []}', "CouponList.total_result_size: the required member is missing"),
+    (
+        '{"totalResultSize": "1", "data": []}',
+        "CouponList.total_result_size: expected an integer, got a string",
+    ),
+]
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize(
-    ("body", "reason"),
-    [
-        ("", "empty body"),
-        (HTML, "not JSON"),
-        ('{"totalResultSize": 1, "data": [{"id"', "not JSON"),
-        ("[1, 2]", "not a CouponList"),
-        ('{"data": []}', "not a CouponList"),
-        (
-            '{"totalResultSize": "1", "data": []}',
-            "CouponList.total_result_size: expected an integer, got str",
-        ),
-    ],
-    ids=["empty", "html", "truncated", "wrong-shape", "missing-required", "wrong-type"],
+    ("body", "reason"), BAD_BODIES, ids=["empty", "html", "truncated", "wrong-shape"]
 )
-async def test_bad_success_body_is_a_decode_error(
-    server: RecordingServer, client: TalonClient, body: str, reason: str
+async def test_a_body_that_is_not_the_model_is_a_decode_error_in_both_modes(
+    server: RecordingServer, body: str, reason: str, strict: bool
 ) -> None:
     server.respond(200, body)
-    with pytest.raises(TalonDecodeError) as info:
-        await client.coupon_reservations.list_coupons("profile-1")
+    async with TalonClient(
+        server.url, auth=ApiKeyV1("k"), retry=NO_RETRY, strict_responses=strict
+    ) as client:
+        with pytest.raises(TalonDecodeError) as info:
+            await client.coupon_reservations.list_coupons("profile-1")
     message = str(info.value)
     assert reason in message
     assert "GET" in message and "/v1/coupon_reservations/coupons/profile-1" in message
     assert (body[:15] in message) if body else "<empty body>" in message
     assert info.value.status == 200
     assert info.value.text == body
+    assert info.value.raw == body.encode()
+    assert info.value.__cause__ is None and info.value.__context__ is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"), DEVIATING_BODIES, ids=["missing-required", "wrong-type"]
+)
+async def test_a_deviating_body_fails_only_in_strict_mode(
+    server: RecordingServer, body: str, reason: str
+) -> None:
+    server.respond(200, body)
+    async with TalonClient(
+        server.url, auth=ApiKeyV1("k"), retry=NO_RETRY, strict_responses=True
+    ) as client:
+        with pytest.raises(TalonDecodeError, match=reason):
+            await client.coupon_reservations.list_coupons("profile-1")
+    async with TalonClient(server.url, auth=ApiKeyV1("k"), retry=NO_RETRY) as client:
+        coupons = await client.coupon_reservations.list_coupons("profile-1")
+    assert coupons.data == []
+    assert coupons.total_result_size in (None, "1")  # type: ignore[comparison-overlap]
 
 
 def _closed_port() -> int:
@@ -181,7 +208,9 @@ async def test_connection_refused_is_a_connection_error_not_sent() -> None:
             await client.customer_data.delete("p")
     assert not isinstance(info.value, TalonTimeoutError)
     assert info.value.may_have_reached_server is False
-    assert isinstance(info.value.__cause__, Exception)
+    assert info.value.__cause__ is None  # aiohttp's error holds the request's headers
+    assert info.value.cause_type == "ClientConnectorError"
+    assert info.value.cause_message and "Cannot connect" in info.value.cause_message
 
 
 async def test_connection_dropped_mid_request_may_have_reached_server(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 from uuid import UUID
 
 from attrs import define, field
@@ -540,7 +541,10 @@ EFFECT_PROPS_TYPES: dict[str, type[Model]] = {
 
 @define(kw_only=True)
 class Effect(Model):
-    """One effect a campaign's rule produced."""
+    """One effect a campaign's rule produced; ``props`` is typed by ``effect_type``."""
+
+    _props_types: ClassVar[Mapping[str, type[Model]]] = EFFECT_PROPS_TYPES
+    """Tells the converter which props class each effect type decodes into."""
 
     campaign_id: int
     ruleset_id: int

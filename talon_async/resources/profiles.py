@@ -11,7 +11,7 @@ import attrs
 from .._operation import CallOptions, Operation
 from ..auth import API_KEY_V1, MANAGER_AUTH
 from ..batch import run_batch
-from ..errors import BulkUpdateError
+from ..errors import BulkUpdateError, TalonDecodeError
 from ..models.inventory import CustomerInventory
 from ..models.profiles import (
     CustomerProfileAudienceRequest,
@@ -139,17 +139,32 @@ class ProfilesResource(Resource):
         transport = self._transport
         if len(profiles) <= MAX_PROFILES_PER_REQUEST:
             return await _send_bulk(transport, body, silent, options)
-        parts = [
-            attrs.evolve(body, customer_profiles=profiles[i : i + MAX_PROFILES_PER_REQUEST])
-            for i in range(0, len(profiles), MAX_PROFILES_PER_REQUEST)
+        ranges = [
+            (first, min(first + MAX_PROFILES_PER_REQUEST, len(profiles)) - 1)
+            for first in range(0, len(profiles), MAX_PROFILES_PER_REQUEST)
         ]
-        outcomes = await run_batch(
-            lambda part: _send_bulk(transport, part, silent, options),
-            parts,
-            concurrency=BULK_PARTS_IN_FLIGHT,
-        )
-        if any(isinstance(outcome, Exception) for outcome in outcomes):
-            raise BulkUpdateError(outcomes, part_size=MAX_PROFILES_PER_REQUEST)
+
+        async def send_part(
+            part: tuple[int, int],
+        ) -> MultipleCustomerProfileIntegrationResponseV2 | None:
+            first, last = part
+            answer = await _send_bulk(
+                transport,
+                attrs.evolve(body, customer_profiles=profiles[first : last + 1]),
+                silent,
+                options,
+            )
+            states = 0 if answer is None else len(answer.integration_states or ())
+            if answer is not None and states != last + 1 - first:
+                raise TalonDecodeError(
+                    f"the answer holds {states} integration states for {last + 1 - first} "
+                    "profiles, so they cannot be matched to the profiles sent"
+                )
+            return answer
+
+        outcomes = await run_batch(send_part, ranges, concurrency=BULK_PARTS_IN_FLIGHT)
+        if any(isinstance(outcome, BaseException) for outcome in outcomes):
+            raise BulkUpdateError(outcomes, parts=ranges)
         if silent:
             return None
         return MultipleCustomerProfileIntegrationResponseV2(
