@@ -12,7 +12,9 @@ import logging
 import math
 import platform
 import re
+import sys
 import time
+import zlib
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime, timezone
@@ -91,6 +93,7 @@ _RESERVED_HEADERS = frozenset(
         "transfer-encoding",
         "content-encoding",
         "content-type",
+        "accept-encoding",
         "connection",
         "host",
         "te",
@@ -322,6 +325,32 @@ def decode_success(
     raise TalonDecodeError(reason, status=status, method=method, url=url, raw=raw)
 
 
+class _Inflater:
+    """Decompresses a gzip or deflate body a bounded slice at a time."""
+
+    def __init__(self, *, gzip: bool) -> None:
+        self._gzip = gzip
+        self._inflater: Any = None
+
+    def __call__(self, data: bytes, budget: int) -> list[bytes]:
+        """What ``data`` inflates to, in pieces of at most ``budget`` bytes each; the
+        caller stops asking once it has more than it accepts."""
+        pieces = []
+        while data:
+            if self._inflater is None:
+                wbits = 31 if self._gzip else (15 if data[0] & 0x0F == 8 else -15)
+                self._inflater = zlib.decompressobj(wbits)
+            piece = self._inflater.decompress(data, budget)
+            pieces.append(piece)
+            budget -= len(piece)
+            if budget <= 0:
+                break
+            data = self._inflater.unconsumed_tail
+            if self._inflater.eof:  # a gzip body may hold several members
+                data, self._inflater = self._inflater.unused_data, None
+        return pieces
+
+
 class Transport:
     """Owns (or borrows) the aiohttp session and performs every request."""
 
@@ -453,7 +482,7 @@ class Transport:
                     f"{operation.body_type.__name__}, got {type(operation.body).__name__}"
                 )
             body = encode(operation.body)
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
         if body is not None:
             headers["Content-Type"] = "application/json"
         if extra_headers:
@@ -549,6 +578,7 @@ class Transport:
                 headers=sent,
                 timeout=timeout,
                 allow_redirects=False,
+                auto_decompress=False,  # _read inflates, within max_response_bytes
             ) as response:
                 status = response.status
                 response_headers = response.headers
@@ -560,6 +590,10 @@ class Transport:
             sent.clear()
             secrets.clear()
         if failure is not None:
+            if sys.version_info < (3, 11):
+                # 3.10 resumes a task inside an except block after a failed await, which
+                # would chain aiohttp's error; one clean step of the loop leaves it.
+                await asyncio.sleep(0)
             raise failure  # outside the except block: nothing of aiohttp's is chained
         elapsed = time.perf_counter() - started
         logger.debug(
@@ -577,26 +611,42 @@ class Transport:
         raise status_error(status, method, url, response_headers, raw)
 
     async def _read(self, response: aiohttp.ClientResponse, method: str, url: str) -> bytes:
-        """The whole body, decompressed, unless it is longer than ``max_response_bytes``."""
+        """The whole body, decompressed, unless that is more than ``max_response_bytes``.
+
+        Decompression is done here rather than by aiohttp, a slice at a time, so that a
+        small compressed body cannot inflate into more than the limit in memory.
+        """
         limit = self._max_response_bytes
-        length = response.content_length
-        if length is not None and "Content-Encoding" not in response.headers:
-            if length <= limit:
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        inflate: Any = None
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            inflate = _Inflater(gzip=encoding != "deflate")
+        elif response.content_length is not None:
+            if response.content_length <= limit:
                 return await response.read()  # announced, and aiohttp reads no more
             response.close()
             raise ResponseTooLargeError(status=response.status, method=method, url=url, limit=limit)
         chunks: list[bytes] = []
         size = 0
         while chunk := await response.content.readany():
-            size += len(chunk)
-            if size > limit:
-                chunks.clear()
-                response.close()  # the rest is never read: the connection goes
-                raise ResponseTooLargeError(
-                    status=response.status, method=method, url=url, limit=limit
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
+            try:
+                pieces = [chunk] if inflate is None else inflate(chunk, limit - size + 1)
+            except zlib.error as exc:
+                problem = f"the {encoding} body cannot be decompressed: {exc}"
+                break
+            for piece in pieces:
+                size += len(piece)
+                if size > limit:
+                    chunks.clear()
+                    response.close()  # the rest is never read: the connection goes
+                    raise ResponseTooLargeError(
+                        status=response.status, method=method, url=url, limit=limit
+                    )
+                chunks.append(piece)
+        else:
+            return b"".join(chunks)
+        response.close()
+        raise TalonDecodeError(problem, status=response.status, method=method, url=url)
 
     async def aclose(self) -> None:
         """Close the session if this transport created it; borrowed sessions stay open."""

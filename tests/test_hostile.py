@@ -503,3 +503,47 @@ async def test_an_answer_with_fewer_states_than_profiles_is_an_error(
     error = await _bulk(server, 1500)
     assert all(isinstance(o, TalonDecodeError) for o in error.outcomes)
     assert "999 integration states for 1000 profiles" in str(error)
+
+
+# -- compressed answers are inflated by the client, within the limit --------------------
+
+ANSWER = {"totalResultSize": 1, "data": [{"id": 1, "value": "C-1"}]}
+
+
+def _gzip(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _deflate(data: bytes, wbits: int) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [
+        ("gzip", _gzip),
+        ("x-gzip", _gzip),
+        ("deflate", lambda d: _deflate(d, 15)),  # zlib-wrapped, as HTTP says
+        ("deflate", lambda d: _deflate(d, -15)),  # raw, as some servers send it
+        ("gzip", lambda d: _gzip(d[:10]) + _gzip(d[10:])),  # two gzip members
+    ],
+    ids=["gzip", "x-gzip", "deflate-zlib", "deflate-raw", "gzip-members"],
+)
+async def test_compressed_answers_are_decoded(
+    server: RecordingServer, client: TalonClient, encoding: str, encode: Any
+) -> None:
+    body = encode(json.dumps(ANSWER).encode())
+    server.respond(200, body, headers={"Content-Encoding": encoding})
+    coupons = await client.coupon_reservations.list_coupons("p")
+    assert coupons.total_result_size == 1 and coupons.data[0].value == "C-1"
+    assert server.last.headers["Accept-Encoding"] == "gzip, deflate"
+
+
+async def test_a_corrupt_compressed_answer_is_a_decode_error(
+    server: RecordingServer, client: TalonClient
+) -> None:
+    server.respond(200, b"\x1f\x8b\x08\x00garbage-not-gzip", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(TalonDecodeError, match="cannot be decompressed"):
+        await client.coupon_reservations.list_coupons("p")
