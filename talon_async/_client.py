@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .resources.coupon_reservations import CouponReservationsResource
     from .resources.customer_data import CustomerDataResource
     from .resources.events import EventsResource
+    from .resources.loyalty import LoyaltyResource
     from .resources.profiles import ProfilesResource
     from .resources.referrals import ReferralsResource
     from .resources.sessions import SessionsResource
@@ -197,6 +198,7 @@ class TalonClient:
         "customer_data", "CustomerDataResource"
     )
     events: _Resource[EventsResource] = _Resource("events", "EventsResource")
+    loyalty: _Resource[LoyaltyResource] = _Resource("loyalty", "LoyaltyResource")
     profiles: _Resource[ProfilesResource] = _Resource("profiles", "ProfilesResource")
     referrals: _Resource[ReferralsResource] = _Resource("referrals", "ReferralsResource")
     sessions: _Resource[SessionsResource] = _Resource("sessions", "SessionsResource")
@@ -213,6 +215,17 @@ class TalonClient:
         create_referrals_for_multiple_advocates = ReferralsResource.create_for_multiple_advocates
         delete_customer_data = CustomerDataResource.delete
         get_customer_inventory = ProfilesResource.get_inventory
+        get_loyalty_balances = LoyaltyResource.get_balances
+        get_loyalty_card_balances = LoyaltyResource.get_card_balances
+        get_loyalty_program_profile_points = LoyaltyResource.get_profile_points
+        get_loyalty_card_points = LoyaltyResource.get_card_points
+        get_loyalty_program_profile_transactions = LoyaltyResource.get_profile_transactions
+        get_loyalty_card_transactions = LoyaltyResource.get_card_transactions
+        delete_loyalty_transactions_from_ledgers = LoyaltyResource.delete_transactions
+        activate_loyalty_points = LoyaltyResource.activate_points
+        generate_loyalty_card = LoyaltyResource.generate_card
+        link_loyalty_card_to_profile = LoyaltyResource.link_card
+        unlink_loyalty_card_from_profile = LoyaltyResource.unlink_card
         track_event = EventsResource.track
         update_customer_profile = ProfilesResource.update
         update_customer_profile_v2 = ProfilesResource.update_v2
@@ -232,6 +245,17 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "createReferralsForMultipleAdvocates": ("referrals", "create_for_multiple_advocates"),
     "deleteCustomerData": ("customer_data", "delete"),
     "getCustomerInventory": ("profiles", "get_inventory"),
+    "getLoyaltyBalances": ("loyalty", "get_balances"),
+    "getLoyaltyCardBalances": ("loyalty", "get_card_balances"),
+    "getLoyaltyProgramProfilePoints": ("loyalty", "get_profile_points"),
+    "getLoyaltyCardPoints": ("loyalty", "get_card_points"),
+    "getLoyaltyProgramProfileTransactions": ("loyalty", "get_profile_transactions"),
+    "getLoyaltyCardTransactions": ("loyalty", "get_card_transactions"),
+    "deleteLoyaltyTransactionsFromLedgers": ("loyalty", "delete_transactions"),
+    "activateLoyaltyPoints": ("loyalty", "activate_points"),
+    "generateLoyaltyCard": ("loyalty", "generate_card"),
+    "linkLoyaltyCardToProfile": ("loyalty", "link_card"),
+    "unlinkLoyaltyCardFromProfile": ("loyalty", "unlink_card"),
     "trackEvent": ("events", "track"),
     "updateCustomerProfile": ("profiles", "update"),
     "updateCustomerProfileV2": ("profiles", "update_v2"),

@@ -25,6 +25,8 @@ class Received:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    raw_query: str
+    """The query string exactly as sent (repeated parameters and escapes included)."""
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -83,6 +85,7 @@ class RecordingServer:
                 query=dict(request.query),
                 headers=dict(request.headers),
                 body=await request.read(),
+                raw_query=request.raw_path.partition("?")[2],
             )
         )
         return await self._handler(request)
