@@ -226,7 +226,13 @@ class TalonClient:
         generate_loyalty_card = LoyaltyResource.generate_card
         link_loyalty_card_to_profile = LoyaltyResource.link_card
         unlink_loyalty_card_from_profile = LoyaltyResource.unlink_card
+        get_customer_session = SessionsResource.get
+        get_event_v3 = EventsResource.get_v3
+        reopen_customer_session = SessionsResource.reopen
+        return_cart_items = SessionsResource.return_items
         track_event = EventsResource.track
+        track_event_v2 = EventsResource.track_v2
+        track_event_v3 = EventsResource.track_v3
         update_customer_profile = ProfilesResource.update
         update_customer_profile_v2 = ProfilesResource.update_v2
         update_customer_profiles_v2 = ProfilesResource.update_many_v2
@@ -256,7 +262,13 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "generateLoyaltyCard": ("loyalty", "generate_card"),
     "linkLoyaltyCardToProfile": ("loyalty", "link_card"),
     "unlinkLoyaltyCardFromProfile": ("loyalty", "unlink_card"),
+    "getCustomerSession": ("sessions", "get"),
+    "getEventV3": ("events", "get_v3"),
+    "reopenCustomerSession": ("sessions", "reopen"),
+    "returnCartItems": ("sessions", "return_items"),
     "trackEvent": ("events", "track"),
+    "trackEventV2": ("events", "track_v2"),
+    "trackEventV3": ("events", "track_v3"),
     "updateCustomerProfile": ("profiles", "update"),
     "updateCustomerProfileV2": ("profiles", "update_v2"),
     "updateCustomerProfilesV2": ("profiles", "update_many_v2"),

@@ -128,9 +128,9 @@ def _deviation(where: str, expected: str, value: Any) -> Any:
     return value
 
 
-def _missing(where: str) -> None:
+def _missing(where: str, member: str) -> None:
     """A required member the answer lacks: None (logged once), or raised when strict."""
-    problem = f"{where}: the required member is missing"
+    problem = f"{where}: the required member {member!r} is missing"
     if _strict.get():
         raise SpecDeviation(problem)
     _report(where, problem)
@@ -473,7 +473,7 @@ def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
                 f"  {'else' if work is not None else f'if {v} is None'}:",
                 "    n -= 1",
                 f"    if {key!r} not in o:",
-                f"      __missing({where!r})",
+                f"      __missing({where!r}, {key!r})",
             ]
             if not nullable:
                 source += ["    else:", f"      __deviation({where!r}, {_expected(hint)!r}, None)"]
@@ -582,4 +582,5 @@ def decode_model(model_type: type[T], data: Any, *, strict: bool = False) -> T:
     except ValueError as exc:  # not JSON, or a SpecDeviation
         reason = f"not JSON: {exc}" if isinstance(exc, orjson.JSONDecodeError) else str(exc)
         body = raw.encode() if isinstance(raw, str) else bytes(raw or b"")
-        raise TalonDecodeError(f"not a {model_type.__name__}: {reason}", raw=body) from None
+        article = "an" if model_type.__name__[:1] in "AEIOU" else "a"
+        raise TalonDecodeError(f"not {article} {model_type.__name__}: {reason}", raw=body) from None

@@ -138,13 +138,15 @@ def test_an_int_item_of_a_float_map_is_widened() -> None:
 def test_missing_required_member_and_null_required_member(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with pytest.raises(SpecDeviation, match=r"CartItem\.quantity: the required member is missing"):
+    with pytest.raises(
+        SpecDeviation, match=r"CartItem\.quantity: the required member 'quantity' is missing"
+    ):
         structure({"sku": "A"}, CartItem, strict=True)
     with pytest.raises(SpecDeviation, match=r"CartItem\.quantity: expected an integer, got null"):
         structure({"sku": "A", "quantity": None}, CartItem, strict=True)
     with caplog.at_level(logging.WARNING, logger="talon_async"):
         assert structure({"sku": "A"}, CartItem).quantity is None
-    assert "CartItem.quantity: the required member is missing" in caplog.text
+    assert "CartItem.quantity: the required member 'quantity' is missing" in caplog.text
 
 
 def test_unknown_members_and_effect_types_are_never_deviations() -> None:

@@ -146,7 +146,10 @@ BAD_BODIES = [
     ("[1, 2]", "not a CouponList: expected an object, got an array"),
 ]
 DEVIATING_BODIES = [
-    ('{"data": []}', "CouponList.total_result_size: the required member is missing"),
+    (
+        '{"data": []}',
+        "CouponList.total_result_size: the required member 'totalResultSize' is missing",
+    ),
     (
         '{"totalResultSize": "1", "data": []}',
         "CouponList.total_result_size: expected an integer, got a string",

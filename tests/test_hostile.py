@@ -294,7 +294,7 @@ async def test_bad_call_options_fail_before_io(
 async def test_a_body_of_the_wrong_type_fails_before_io(
     server: RecordingServer, client: TalonClient
 ) -> None:
-    with pytest.raises(TypeError, match="must be a IntegrationRequest, got dict"):
+    with pytest.raises(TypeError, match="must be an IntegrationRequest, got dict"):
         await client.sessions.update_v2("s-1", {"customerSession": {}})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must be a CouponReservations, got IntegrationRequest"):
         await client.coupon_reservations.create("C", _request())  # type: ignore[arg-type]

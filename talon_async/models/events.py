@@ -1,4 +1,4 @@
-"""Custom events: the deprecated v1 event request and the events Talon.One records."""
+"""Custom events: the requests that track them and the events Talon.One records."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ __all__ = [
     "CouponRejectionReason",
     "Event",
     "EventV3",
+    "IntegrationEventV2Request",
+    "IntegrationEventV3Request",
     "Meta",
     "NewEvent",
     "ReferralRejectionReason",
@@ -29,6 +31,38 @@ class NewEvent(Model):
     session_id: str
     profile_id: str | None = None
     store_integration_id: str | None = None
+
+
+@define(kw_only=True)
+class IntegrationEventV2Request(Model):
+    """Body of the v2 event tracking request, and which extras to return.
+
+    The API documents ``profile_id`` as needed although its schema leaves it optional.
+    """
+
+    type: str
+    profile_id: str | None = None
+    store_integration_id: str | None = None
+    evaluable_campaign_ids: list[int] | None = None
+    attributes: dict[str, Any] | None = None
+    response_content: list[str] | None = None
+    loyalty_cards: list[str] | None = None
+
+
+@define(kw_only=True)
+class IntegrationEventV3Request(Model):
+    """Body of the advanced (v3) event tracking request: an event with its own unique ID,
+    optionally tied to a closed session."""
+
+    profile_id: str
+    type: str
+    integration_id: str
+    store_integration_id: str | None = None
+    evaluable_campaign_ids: list[int] | None = None
+    attributes: dict[str, Any] | None = None
+    connected_session_id: str | None = None
+    loyalty_cards: list[str] | None = None
+    response_content: list[str] | None = None
 
 
 @define(kw_only=True)

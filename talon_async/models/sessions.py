@@ -122,6 +122,10 @@ class CustomerSessionV2(Model):
     created: datetime
     integration_id: str
     application_id: int
+    profile_id: str
+    state: str
+    cart_items: list[CartItem]
+    attributes: dict[str, Any]
     first_session: bool
     update_count: int
     total: float
@@ -129,18 +133,14 @@ class CustomerSessionV2(Model):
     additional_cost_total: float
     cart_item_additional_cost_total: float
     updated: datetime
-    profile_id: str | None = None
     store_integration_id: str | None = None
     evaluable_campaign_ids: list[int] | None = None
     coupon_codes: list[str] | None = None
     referral_code: str | None = None
     loyalty_cards: list[str] | None = None
-    state: str | None = None
-    cart_items: list[CartItem] | None = None
     experiment_variant_allocations: list[ExperimentVariantAllocation] | None = None
     additional_costs: dict[str, AdditionalCost] | None = None
     identifiers: list[str] | None = None
-    attributes: dict[str, Any] | None = None
 
 
 @define(kw_only=True)

@@ -27,9 +27,14 @@ __all__ = [
     "CodeGeneratorSettings",
     "CustomerProfileUpdateV2Response",
     "IntegrationCustomerSessionResponse",
+    "IntegrationEventV2Response",
+    "IntegrationEventV3Response",
     "IntegrationState",
     "IntegrationStateV2",
     "MultipleCustomerProfileIntegrationResponseV2",
+    "ReopenSessionResponse",
+    "RuleEligibility",
+    "RuleEligibilityFailureDetails",
     "RuleFailureReason",
     "RuleMetadataEligibility",
 ]
@@ -61,6 +66,7 @@ class Campaign(Model):
     application_id: int
     user_id: int
     name: str
+    description: str
     state: str
     tags: list[str]
     features: list[str]
@@ -69,7 +75,6 @@ class Campaign(Model):
     type: str
     frontend_state: str
     stores_imported: bool
-    description: str | None = None
     start_time: datetime | None = None
     end_time: datetime | None = None
     attributes: dict[str, Any] | None = None
@@ -128,11 +133,34 @@ class CampaignEligibilityDetails(Model):
 
 
 @define(kw_only=True)
+class RuleEligibilityFailureDetails(Model):
+    """Why a rule did not apply, and which code, condition or effect it failed on."""
+
+    failure_code: str
+    details: str
+    coupon_id: int | None = field(default=None, metadata=wire("couponID"))
+    coupon_value: str | None = None
+    referral_id: int | None = field(default=None, metadata=wire("referralID"))
+    referral_value: str | None = None
+    condition_index: int | None = None
+    effect_index: int | None = None
+
+
+@define(kw_only=True)
+class RuleEligibility(Model):
+    """Whether all conditions of one rule held, optionally for one coupon code."""
+
+    passed: bool
+    coupon_code: str | None = None
+    details: RuleEligibilityFailureDetails | None = None
+
+
+@define(kw_only=True)
 class RuleMetadataEligibility(Model):
     """A rule's customer-facing texts and whether the customer qualifies for it."""
 
     title: str
-    eligibility: list[CampaignEligibilityDetails]
+    eligibility: list[RuleEligibility]
     display_name: str | None = None
     display_description: str | None = None
     related_data: str | None = None
@@ -186,11 +214,11 @@ class RuleFailureReason(Model):
 
 
 @define(kw_only=True)
-class IntegrationStateV2(Model):
-    """The rule engine's answer to a v2 session, profile or event update.
+class _Evaluation(Model):
+    """What every answer of a rule evaluation carries (not a model of its own in the API).
 
-    Besides the effects and created coupons and referrals, it carries whatever
-    the request asked for in ``responseContent``.
+    Besides the effects and the coupons and referrals created, it holds whatever the
+    request asked for in ``responseContent``.
     """
 
     effects: list[Effect]
@@ -203,6 +231,12 @@ class IntegrationStateV2(Model):
     rule_failure_reasons: list[RuleFailureReason] | None = None
     awarded_giveaways: list[Giveaway] | None = None
     achievements: list[CustomerAchievement] | None = None
+
+
+@define(kw_only=True)
+class IntegrationStateV2(_Evaluation):
+    """The rule engine's answer to a v2 session or profile update, or a return."""
+
     referral: InventoryReferral | None = None
     coupons: list[IntegrationCoupon] | None = None
     event: Event | None = None
@@ -210,6 +244,20 @@ class IntegrationStateV2(Model):
     customer_session: CustomerSessionV2 | None = None
     return_: Return | None = field(default=None, metadata=wire("return"))
     previous_returns: list[Return] | None = None
+
+
+@define(kw_only=True)
+class IntegrationEventV2Response(_Evaluation):
+    """The rule engine's answer to a tracked custom event."""
+
+    event: Event | None = None
+
+
+@define(kw_only=True)
+class IntegrationEventV3Response(_Evaluation):
+    """The rule engine's answer to a tracked advanced event."""
+
+    advanced_event: EventV3 | None = None
 
 
 @define(kw_only=True)
@@ -229,6 +277,13 @@ class IntegrationCustomerSessionResponse(Model):
 
     customer_session: CustomerSessionV2 | None = None
     effects: list[Effect] | None = None
+
+
+@define(kw_only=True)
+class ReopenSessionResponse(Model):
+    """The answer to reopening a session: the effects rolled back by it."""
+
+    effects: list[Effect]
 
 
 @define(kw_only=True)

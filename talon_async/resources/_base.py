@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 DEFAULT_AUTH = (API_KEY_V1, INTEGRATION_AUTH)
 """The schemes most Integration API operations accept."""
+API_KEY_AUTH = (API_KEY_V1,)
+"""The one scheme the current spec lists for operations the seed documents lack."""
 
 
 class HasTransport(Protocol):

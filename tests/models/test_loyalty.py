@@ -169,14 +169,18 @@ def test_transaction_entries() -> None:
 
 def test_card_transaction_needs_its_card_identifier() -> None:
     data = {k: v for k, v in ex.CARD_TRANSACTION_ENTRY.items() if k != "cardIdentifier"}
-    with pytest.raises(TalonDecodeError, match="card_identifier: the required member is missing"):
+    with pytest.raises(
+        TalonDecodeError, match="card_identifier: the required member 'cardIdentifier' is missing"
+    ):
         from_json(CardLedgerTransactionLogEntryIntegrationAPI, data, strict=True)
 
 
 def test_page_needs_has_more_and_data() -> None:
-    with pytest.raises(TalonDecodeError, match="has_more: the required member is missing"):
+    with pytest.raises(
+        TalonDecodeError, match="has_more: the required member 'hasMore' is missing"
+    ):
         from_json(GetLoyaltyCardPoints200Response, {"data": []}, strict=True)
-    with pytest.raises(TalonDecodeError, match="data: the required member is missing"):
+    with pytest.raises(TalonDecodeError, match="data: the required member 'data' is missing"):
         from_json(GetLoyaltyCardPoints200Response, {"hasMore": False}, strict=True)
 
 
