@@ -15,6 +15,10 @@ from .retry import DEFAULT_RETRY, RetryPolicy
 if TYPE_CHECKING:
     import aiohttp
 
+    from .resources.achievements import AchievementsResource
+    from .resources.audiences import AudiencesResource
+    from .resources.campaigns import CampaignsResource
+    from .resources.catalogs import CatalogsResource
     from .resources.coupon_reservations import CouponReservationsResource
     from .resources.customer_data import CustomerDataResource
     from .resources.events import EventsResource
@@ -191,6 +195,12 @@ class TalonClient:
         return f"TalonClient(base_url={self.base_url!r}, closed={self.closed})"
 
     # The resources: each module (and the models it uses) is imported on first access.
+    achievements: _Resource[AchievementsResource] = _Resource(
+        "achievements", "AchievementsResource"
+    )
+    audiences: _Resource[AudiencesResource] = _Resource("audiences", "AudiencesResource")
+    campaigns: _Resource[CampaignsResource] = _Resource("campaigns", "CampaignsResource")
+    catalogs: _Resource[CatalogsResource] = _Resource("catalogs", "CatalogsResource")
     coupon_reservations: _Resource[CouponReservationsResource] = _Resource(
         "coupon_reservations", "CouponReservationsResource"
     )
@@ -239,6 +249,16 @@ class TalonClient:
         update_customer_profile_audiences = ProfilesResource.update_audiences
         update_customer_session = SessionsResource.update
         update_customer_session_v2 = SessionsResource.update_v2
+        create_audience_v2 = AudiencesResource.create
+        update_audience_v2 = AudiencesResource.update
+        delete_audience_v2 = AudiencesResource.delete
+        delete_audience_memberships_v2 = AudiencesResource.delete_memberships
+        update_audience_customers_attributes = AudiencesResource.update_customers_attributes
+        sync_catalog = CatalogsResource.sync
+        best_prior_price = CatalogsResource.best_prior_price
+        integration_get_all_campaigns = CampaignsResource.get_all
+        get_customer_achievements = AchievementsResource.get_for_customer
+        get_customer_achievement_history = AchievementsResource.get_history
 
 
 OPERATIONS: dict[str, tuple[str, str]] = {
@@ -275,6 +295,16 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "updateCustomerProfileAudiences": ("profiles", "update_audiences"),
     "updateCustomerSession": ("sessions", "update"),
     "updateCustomerSessionV2": ("sessions", "update_v2"),
+    "createAudienceV2": ("audiences", "create"),
+    "updateAudienceV2": ("audiences", "update"),
+    "deleteAudienceV2": ("audiences", "delete"),
+    "deleteAudienceMembershipsV2": ("audiences", "delete_memberships"),
+    "updateAudienceCustomersAttributes": ("audiences", "update_customers_attributes"),
+    "syncCatalog": ("catalogs", "sync"),
+    "bestPriorPrice": ("catalogs", "best_prior_price"),
+    "integrationGetAllCampaigns": ("campaigns", "get_all"),
+    "getCustomerAchievements": ("achievements", "get_for_customer"),
+    "getCustomerAchievementHistory": ("achievements", "get_history"),
 }
 """Every operation of the API: where it lives on the client."""
 

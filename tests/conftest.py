@@ -23,6 +23,8 @@ class Received:
     raw_path: str
     path: str
     query: dict[str, str]
+    query_string: str
+    """The query exactly as sent (still percent-encoded)."""
     headers: dict[str, str]
     body: bytes
     raw_query: str
@@ -83,6 +85,7 @@ class RecordingServer:
                 raw_path=request.raw_path.split("?", 1)[0],
                 path=request.path,
                 query=dict(request.query),
+                query_string=request.raw_path.partition("?")[2],
                 headers=dict(request.headers),
                 body=await request.read(),
                 raw_query=request.raw_path.partition("?")[2],

@@ -19,6 +19,46 @@ if TYPE_CHECKING:
     from ._base import (
         Model as Model,
     )
+    from .achievements import (
+        AchievementStatusEntry as AchievementStatusEntry,
+        GetCustomerAchievementHistory200Response as GetCustomerAchievementHistory200Response,
+        GetCustomerAchievements200Response as GetCustomerAchievements200Response,
+        TimePoint as TimePoint,
+    )
+    from .audiences import (
+        Audience as Audience,
+        AudienceReference as AudienceReference,
+        NewAudience as NewAudience,
+        UpdateAudience as UpdateAudience,
+    )
+    from .campaigns import (
+        IntegrationCampaign as IntegrationCampaign,
+        IntegrationGetAllCampaigns200Response as IntegrationGetAllCampaigns200Response,
+        RuleMetadata as RuleMetadata,
+    )
+    from .catalogs import (
+        CATALOG_ACTION_PAYLOAD_TYPES as CATALOG_ACTION_PAYLOAD_TYPES,
+        AddItemCatalogAction as AddItemCatalogAction,
+        AddPriceAdjustmentCatalogAction as AddPriceAdjustmentCatalogAction,
+        AdjustmentDetails as AdjustmentDetails,
+        BestPriorPrice as BestPriorPrice,
+        BestPriorPriceMetadata as BestPriorPriceMetadata,
+        BestPriorPriceRequest as BestPriorPriceRequest,
+        BestPriorTarget as BestPriorTarget,
+        Catalog as Catalog,
+        CatalogAction as CatalogAction,
+        CatalogActionFilter as CatalogActionFilter,
+        CatalogActionPayload as CatalogActionPayload,
+        CatalogSyncRequest as CatalogSyncRequest,
+        InfluencingCampaignDetails as InfluencingCampaignDetails,
+        LabelTargetAudience as LabelTargetAudience,
+        LabelTargetNone as LabelTargetNone,
+        NewPriceAdjustment as NewPriceAdjustment,
+        PatchItemCatalogAction as PatchItemCatalogAction,
+        PatchManyItemsCatalogAction as PatchManyItemsCatalogAction,
+        RemoveItemCatalogAction as RemoveItemCatalogAction,
+        RemoveManyItemsCatalogAction as RemoveManyItemsCatalogAction,
+    )
     from .coupons import (
         Coupon as Coupon,
         CouponList as CouponList,
@@ -178,6 +218,46 @@ if TYPE_CHECKING:
 _AREAS: dict[str, tuple[str, ...]] = {
     # area module -> the names it exports (its __all__); a test keeps the two in step
     "_base": ("Model",),
+    "achievements": (
+        "AchievementStatusEntry",
+        "GetCustomerAchievementHistory200Response",
+        "GetCustomerAchievements200Response",
+        "TimePoint",
+    ),
+    "audiences": (
+        "Audience",
+        "AudienceReference",
+        "NewAudience",
+        "UpdateAudience",
+    ),
+    "campaigns": (
+        "IntegrationCampaign",
+        "IntegrationGetAllCampaigns200Response",
+        "RuleMetadata",
+    ),
+    "catalogs": (
+        "CATALOG_ACTION_PAYLOAD_TYPES",
+        "AddItemCatalogAction",
+        "AddPriceAdjustmentCatalogAction",
+        "AdjustmentDetails",
+        "BestPriorPrice",
+        "BestPriorPriceMetadata",
+        "BestPriorPriceRequest",
+        "BestPriorTarget",
+        "Catalog",
+        "CatalogAction",
+        "CatalogActionFilter",
+        "CatalogActionPayload",
+        "CatalogSyncRequest",
+        "InfluencingCampaignDetails",
+        "LabelTargetAudience",
+        "LabelTargetNone",
+        "NewPriceAdjustment",
+        "PatchItemCatalogAction",
+        "PatchManyItemsCatalogAction",
+        "RemoveItemCatalogAction",
+        "RemoveManyItemsCatalogAction",
+    ),
     "coupons": (
         "Coupon",
         "CouponList",

@@ -111,8 +111,12 @@ class Query(dict[str, "str | list[str]"]):
         self[name] = str.__str__(value)  # the plain value of a subclass, e.g. a StrEnum member
         return self
 
-    def strings(self, name: str, values: Sequence[str] | Sequence[int] | None) -> Query:
-        """A list, sent as the parameter repeated once per item (``?a=1&a=2``)."""
+    def strings(
+        self, name: str, values: Sequence[str] | Sequence[int] | None, *, explode: bool = True
+    ) -> Query:
+        """A list, sent as the parameter repeated once per item (``?a=1&a=2``), or with
+        ``explode=False`` as one comma-separated value (``?a=1,2``): whichever the spec
+        documents for the parameter."""
         if values is None:
             return self
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
@@ -128,8 +132,14 @@ class Query(dict[str, "str | list[str]"]):
                     f"an item of {snake_case(name)} must be a non-empty str or an int, "
                     f"got {type(item).__name__}"
                 )
-        if items:
+        if not items:
+            return self
+        if explode:
             self[name] = items
+        elif any("," in item for item in items):
+            raise ValueError(f"an item of {snake_case(name)} must not contain a comma")
+        else:
+            self[name] = ",".join(items)
         return self
 
     def moment(self, name: str, value: datetime | None) -> Query:
