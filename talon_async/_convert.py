@@ -36,7 +36,7 @@ import attrs
 import orjson
 from cattrs import Converter
 
-from .models._base import WIRE_NAME, Model
+from .models._base import KIND, WIRE_NAME, Model
 
 T = TypeVar("T")
 
@@ -426,10 +426,48 @@ def _sent(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) -> tup
     raise TypeError(f"{gen.cls.__name__}: no encoding for the field type {hint!r}")
 
 
-def _props_types(cls: type[Model]) -> Mapping[str, type[Model]] | None:
-    """For the model whose ``props`` are typed by its ``effect_type`` (Effect): the table."""
-    table: Mapping[str, type[Model]] | None = getattr(cls, "_props_types", None)
-    return table
+def _kind(attribute: attrs.Attribute[Any]) -> tuple[str, Mapping[str, type[Model]], bool] | None:
+    """(member naming the kind, model of each kind, whether the member is inside the
+    value) of a field declared with :func:`~talon_async.models._base.kind_of`."""
+    kind: tuple[str, Mapping[str, type[Model]], bool] | None = attribute.metadata.get(KIND)
+    return kind
+
+
+def _received_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, where: str) -> str:
+    """The expression decoding a field whose model depends on a kind named in the JSON."""
+    member, models, inside = _kind(attribute)  # type: ignore[misc]
+    hooks = {name: converter.get_structure_hook(model) for name, model in models.items()}
+    pick = gen.name(lambda kind: hooks.get(kind) if kind.__class__ is str else None)
+    kind = (
+        f"({v}.get({member!r}) if {v}.__class__ is dict else None)"
+        if inside
+        else f"get({member!r})"
+    )
+    typed = f"h({v}) if {v}.__class__ is dict else __deviation({where!r}, 'an object', {v})"
+    # A kind this version does not know (or none at all) keeps the parsed value.
+    return f"({typed}) if (h := {pick}({kind})) is not None else {v}"
+
+
+def _sent_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, where: str) -> str:
+    """The expression encoding such a field: its model (the one its kind names, when the
+    kind is a sibling field), or a JSON object as it is."""
+    member, models, inside = _kind(attribute)  # type: ignore[misc]
+    sibling = None if inside else next(a.name for a in gen.fields if wire_name(a) == member)
+
+    def check(instance: Any, value: Any) -> Any:
+        if isinstance(value, Model):
+            kind = getattr(instance, sibling) if sibling else None
+            expected = models.get(kind) if isinstance(kind, str) else None
+            if sibling and type(value) is not expected:
+                raise TypeError(
+                    f"{where}: {type(value).__name__} does not go with {sibling}={kind!r}"
+                    + (f" (that takes {expected.__name__})" if expected else "")
+                )
+        elif not isinstance(value, Mapping):
+            _type_error(where, "a model or a mapping", value)
+        return _json_value(value, where)
+
+    return f"{gen.name(check)}(i, {v})"
 
 
 def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
@@ -444,20 +482,13 @@ def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         "  get = o.get",
         f"  n = {required}",  # members read, counting the required ones as present
     ]
-    props_types = _props_types(cls)
     for index, attribute in enumerate(gen.fields):
         v = f"v{index}"
         key = wire_name(attribute)
         where = f"{cls.__name__}.{attribute.name}"
         nullable, hint = _value_type(attribute)
-        if props_types is not None and attribute.name == "props":
-            # Props of an effect type this version does not know stay the parsed object.
-            hooks = {name: converter.get_structure_hook(t) for name, t in props_types.items()}
-            effect_type = f"v{names.index('effect_type')}"
-            typed = f"h({v}) if {v}.__class__ is dict else __deviation({where!r}, 'an object', {v})"
-            work: str | None = (
-                f"({typed}) if (h := {gen.name(hooks.get)}({effect_type})) is not None else {v}"
-            )
+        if _kind(attribute) is not None:
+            work: str | None = _received_kind(gen, attribute, v, where)
         else:
             work = _received(gen, hint, v, where)
         source.append(f"  {v} = get({key!r})")
@@ -476,7 +507,8 @@ def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
                 f"      __missing({where!r}, {key!r})",
             ]
             if not nullable:
-                source += ["    else:", f"      __deviation({where!r}, {_expected(hint)!r}, None)"]
+                expected = "an object" if _kind(attribute) else _expected(hint)
+                source += ["    else:", f"      __deviation({where!r}, {expected!r}, None)"]
     source += [
         # A member sent as null is not counted, so then the exact check decides.
         "  if n == len(o) or __known.issuperset(o):",
@@ -511,8 +543,8 @@ def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
         if attribute.default is None or nullable:  # None: omitted, or null if required
             source.append(f"  if {v} is not None:")
             indent = "    "
-        if _props_types(cls) is not None and attribute.name == "props":
-            condition, expression = None, f"{gen.name(_json_value)}({v}, {where!r})"
+        if _kind(attribute) is not None:
+            condition, expression = None, _sent_kind(gen, attribute, v, where)
         else:
             condition, expression = _sent(gen, hint, v, where)
         if condition:
@@ -537,8 +569,14 @@ converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)
 
 
 def encode(value: Any) -> bytes:
-    """Unstructure a model (or plain data) and serialize it to compact UTF-8 JSON."""
-    data = orjson.dumps(converter.unstructure(value))
+    """Unstructure a model (or free-form JSON data) and serialize it to compact UTF-8 JSON,
+    checking every value on the way."""
+    unstructured = (
+        converter.unstructure(value)
+        if isinstance(value, Model)
+        else _json_value(value, "the request body")
+    )
+    data = orjson.dumps(unstructured)
     # orjson's result keeps the buffer it grew into, up to twice its length; a request
     # body lives as long as the call (retries included), so keep an exact-size copy.
     return memoryview(data).tobytes()

@@ -10,7 +10,6 @@ import pytest
 
 from talon_async import TalonClient, from_json
 from talon_async.models import (
-    CATALOG_ACTION_PAYLOAD_TYPES,
     AddItemCatalogAction,
     AddPriceAdjustmentCatalogAction,
     Audience,
@@ -262,11 +261,7 @@ async def test_sync_sent_decodes_back_into_the_typed_payloads(
     request = CatalogSyncRequest(actions=[CatalogAction.of(payload) for payload in SYNC_ACTIONS])
     await client.catalogs.sync(30, request)
     received = from_json(CatalogSyncRequest, server.last.body, strict=True)
-    typed = [
-        from_json(CATALOG_ACTION_PAYLOAD_TYPES[action.type], action.payload, strict=True)
-        for action in received.actions
-    ]
-    assert typed == SYNC_ACTIONS
+    assert [action.payload for action in received.actions] == SYNC_ACTIONS
     assert [action.type for action in received.actions] == [
         "ADD",
         "PATCH",
@@ -380,7 +375,7 @@ BAD_CALLS: dict[str, tuple[Any, type[Exception], str]] = {
                 actions=[CatalogAction(type="ADD", payload=RemoveItemCatalogAction(sku="A"))]
             ),
         ),
-        ValueError, "actions\\[0\\] has type 'ADD' but a RemoveItemCatalogAction",
+        TypeError, "RemoveItemCatalogAction does not go with type='ADD'",
     ),
     "payload not an object": (
         lambda c: c.catalogs.sync(
@@ -388,7 +383,7 @@ BAD_CALLS: dict[str, tuple[Any, type[Exception], str]] = {
                 actions=[CatalogAction(type="REMOVE", payload=["A"])]  # type: ignore[arg-type]
             ),
         ),
-        TypeError, "actions\\[0\\].payload must be a payload model or a dict, got list",
+        TypeError, "CatalogAction.payload: expected a model or a mapping, got list",
     ),
     "action not an action": (
         lambda c: c.catalogs.sync(

@@ -9,22 +9,37 @@ Conventions (the converter in ``talon_async._convert`` relies on them):
 * A required field has no default. An optional field defaults to ``None`` (never to
   a factory), so a request built by a user omits exactly the fields left unset.
 * Enum-like fields are typed ``str``: a value the server adds tomorrow still decodes.
+* A field whose model depends on a kind named in the JSON (``Effect.props``) says so
+  with ``metadata=kind_of(...)``; a kind this version does not know stays a ``dict``.
 * Fields the server sends that a model does not know are kept in ``extra_fields`` and
   sent back unchanged when the model is encoded again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field
 
 WIRE_NAME = "talon_async.wire_name"
+KIND = "talon_async.kind"
 
 
 def wire(name: str) -> dict[str, str]:
     """Field metadata naming the JSON key of a field whose wire name is irregular."""
     return {WIRE_NAME: name}
+
+
+def kind_of(member: str, models: Mapping[str, type[Model]], *, inside: bool = False) -> Any:
+    """Field metadata for a field whose model depends on a kind named in the JSON.
+
+    The kind is the value of the sibling member ``member`` (``Effect.props`` by
+    ``effectType``), or with ``inside=True`` the value's own member ``member`` (a target
+    by its ``type``); ``models`` maps each kind to its model. A kind not in ``models``
+    (one the API added later) decodes as the parsed JSON object, and is not an error.
+    """
+    return {KIND: (member, models, inside)}
 
 
 @define(kw_only=True)

@@ -9,18 +9,20 @@ wire. Every action type has its own payload model; build an action from one with
         CatalogAction.of(RemoveItemCatalogAction(sku="SKU2")),
     ])
 
-A decoded action keeps its payload as the received JSON object;
-``CATALOG_ACTION_PAYLOAD_TYPES[action.type]`` names the model to decode it into.
+A decoded action's payload is the model its ``type`` names
+(``CATALOG_ACTION_PAYLOAD_TYPES``); a type this version does not know keeps the payload
+as the received JSON object. Encoding refuses a payload model that does not go with
+the action's ``type``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 from attrs import define, field
 
-from ._base import Model, wire
+from ._base import Model, kind_of, wire
 from .audiences import AudienceReference
 from .sessions import Product
 
@@ -158,21 +160,15 @@ _ACTION_TYPE_OF = {
     model: action_type for action_type, model in CATALOG_ACTION_PAYLOAD_TYPES.items()
 }
 
-if TYPE_CHECKING:
-    _Payload: TypeAlias = CatalogActionPayload | dict[str, Any]
-else:
-    # The converter picks a model by a sibling member only for Effect.props. Until it
-    # does so here too, the field holds any JSON value at run time: a payload model is
-    # sent as its JSON object, and a received payload stays the parsed object.
-    _Payload = Any
-
 
 @define(kw_only=True)
 class CatalogAction(Model):
     """One action of a catalog sync: its ``type`` and the payload of that type."""
 
     type: str
-    payload: _Payload
+    payload: CatalogActionPayload | dict[str, Any] = field(
+        metadata=kind_of("type", CATALOG_ACTION_PAYLOAD_TYPES)
+    )
 
     @classmethod
     def of(cls, payload: CatalogActionPayload) -> CatalogAction:
@@ -274,6 +270,12 @@ class LabelTargetAudience(Model):
     audience: AudienceReference
 
 
+_TARGET_TYPES: dict[str, type[Model]] = {
+    "NONE": LabelTargetNone,
+    "AUDIENCE": LabelTargetAudience,
+}
+
+
 @define(kw_only=True)
 class BestPriorPrice(Model):
     """The lowest price of one SKU in the period asked for, and when it was observed."""
@@ -284,6 +286,10 @@ class BestPriorPrice(Model):
     context_ids: list[str]
     price: float
     metadata: BestPriorPriceMetadata
-    target: LabelTargetAudience | LabelTargetNone
+    target: LabelTargetAudience | LabelTargetNone | dict[str, Any] = field(
+        metadata=kind_of("type", _TARGET_TYPES, inside=True)
+    )
+    """The target its ``type`` names; a target of a type this version does not know is
+    the received JSON object."""
     context_id: str | None = None
     """Deprecated by the API in favour of ``context_ids``."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from attrs import define, field
 
-from ._base import Model, wire
+from ._base import Model, kind_of, wire
 
 __all__ = [
     "EFFECT_PROPS_TYPES",
@@ -543,15 +542,12 @@ EFFECT_PROPS_TYPES: dict[str, type[Model]] = {
 class Effect(Model):
     """One effect a campaign's rule produced; ``props`` is typed by ``effect_type``."""
 
-    _props_types: ClassVar[Mapping[str, type[Model]]] = EFFECT_PROPS_TYPES
-    """Tells the converter which props class each effect type decodes into."""
-
     campaign_id: int
     ruleset_id: int
     rule_index: int
     rule_name: str
     effect_type: str
-    props: EffectProps
+    props: EffectProps = field(metadata=kind_of("effectType", EFFECT_PROPS_TYPES))
     experiment_id: int | None = None
     triggered_by_coupon: int | None = None
     triggered_for_catalog_item: int | None = None

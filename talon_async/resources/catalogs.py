@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._operation import CallOptions, Operation
-from ..models._base import Model
 from ..models.catalogs import (
-    CATALOG_ACTION_PAYLOAD_TYPES,
     BestPriorPrice,
     BestPriorPriceRequest,
     Catalog,
-    CatalogAction,
     CatalogSyncRequest,
 )
 from ._base import DEFAULT_AUTH, HasTransport, Resource, path_id
@@ -32,21 +29,6 @@ def _check_actions(request: CatalogSyncRequest) -> None:
         raise ValueError(
             f"a catalog sync takes 1 to {MAX_ACTIONS_PER_SYNC} actions, got {len(request.actions)}"
         )
-    for index, action in enumerate(request.actions):
-        if not isinstance(action, CatalogAction):
-            continue  # the encoder refuses it with a TypeError
-        payload = action.payload
-        if isinstance(payload, Model):
-            if CATALOG_ACTION_PAYLOAD_TYPES.get(action.type) is not type(payload):
-                raise ValueError(
-                    f"actions[{index}] has type {action.type!r} but a {type(payload).__name__} "
-                    "payload; build actions with CatalogAction.of(payload)"
-                )
-        elif not isinstance(payload, dict):
-            raise TypeError(
-                f"actions[{index}].payload must be a payload model or a dict, "
-                f"got {type(payload).__name__}"
-            )
 
 
 class CatalogsResource(Resource):
