@@ -10,9 +10,11 @@ talon_async's models, so a client test against it checks those models for real. 
 pytest fixtures see :mod:`talon_async.testing.pytest_plugin`.
 """
 
+from ._fake import FakeTalon
 from ._faults import Faults
-from ._rules import EffectSpec, Rule, RuleContext, coupon_codes, loyalty_points, percent_off_cart
-from ._server import FakeTalon, RecordedRequest
+from ._http import RecordedRequest
+from ._rules import coupon_codes, loyalty_points, percent_off_cart
+from ._state import EffectSpec, Rule, RuleContext
 
 __all__ = [
     "EffectSpec",

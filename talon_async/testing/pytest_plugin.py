@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 
 from .._client import TalonClient
-from ._server import FakeTalon
+from ._fake import FakeTalon
 
 
 @pytest_asyncio.fixture

@@ -1,0 +1,113 @@
+"""FakeTalon: the public face of the fake, its areas' state and methods on one server."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from .._client import TalonClient
+from ..auth import ApiKeyV1, Bearer
+from ._areas import Areas
+from ._faults import Faults
+from ._http import HttpServer, RecordedRequest
+
+
+class FakeTalon(Areas):
+    """An in-process fake of the Talon.One Integration API on ``http://127.0.0.1:<port>``.
+
+    Use it as ``async with FakeTalon() as fake:`` (or :meth:`start` / :meth:`close`),
+    then talk to ``fake.url``, e.g. through ``fake.client()``. Its state is plain JSON
+    (wire names, camelCase) that tests may read and change:
+
+    * ``profiles``: customer profiles (CustomerProfile) by integration ID;
+    * ``sessions``: customer sessions (CustomerSessionV2) by integration ID;
+    * ``events``: events recorded by ``trackEvent`` (Event), oldest first;
+    * ``coupons``: coupons (Coupon) by code, see :meth:`add_coupon`;
+    * ``reservations``: integration IDs of the profiles holding each coupon code;
+    * ``referrals``: referrals (Referral) by code;
+    * ``audiences``: audiences (``{"id", "name"}``) by ID, see :meth:`add_audience`;
+    * ``loyalty``: points per loyalty program ID, by profile integration ID;
+    * ``campaigns``: the campaigns of the rules (Campaign) by ID, see :meth:`add_rule`.
+
+    Every request is recorded in ``requests``; ``faults`` injects failures. Accepted
+    credentials: ``Authorization: ApiKey-v1 <api_key>``, a ``Content-Signature`` made
+    with ``application_id`` and ``application_key``, and (for customer audiences only)
+    ``Authorization: Bearer <manager_token>``.
+
+    How it behaves, as the API does:
+
+    * profiles are created on first use (sessions, events, profile updates, referrals,
+      reservations, audience additions);
+    * sessions go open -> closed -> cancelled or open -> cancelled; another transition
+      answers 400, and repeating the state of a closed or cancelled session changes
+      nothing. Closing redeems the accepted coupons, credits loyalty points and counts
+      the sale on the profile; cancelling a closed session undoes that with rollback
+      effects. Events and profile updates credit points at once;
+    * ``dry=true`` evaluates the rules and answers, but stores nothing; a dry session
+      update considers its own payload only, not the session's earlier updates;
+    * ``responseContent`` chooses the optional parts of an IntegrationStateV2;
+    * a second update of a session or profile arriving while the first is still being
+      handled (e.g. delayed by a fault) answers 409.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str = "fake-api-key",
+        application_id: int = 1,
+        application_key: str = "5f3c9a1be07d4c2a8e6b1f0d9a7c3e52",
+        manager_token: str = "fake-manager-token",
+        account_id: int = 1,
+    ) -> None:
+        super().__init__(application_id=application_id, account_id=account_id)
+        bytes.fromhex(application_key)  # a ValueError now rather than on every request
+        self.api_key = api_key
+        self.application_key = application_key
+        self.manager_token = manager_token
+        self.faults = Faults()
+        self.requests: list[RecordedRequest] = []
+        self._server = HttpServer(self, self, self.all_routes(), self.faults, self.requests)
+        self._url: str | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL of the running fake, e.g. ``http://127.0.0.1:40123``."""
+        if self._url is None:
+            raise RuntimeError("the fake is not running; use `async with FakeTalon()` or start()")
+        return self._url
+
+    async def start(self) -> None:
+        """Start serving on a free port of 127.0.0.1."""
+        self._url = await self._server.start("127.0.0.1", 0)
+
+    async def close(self) -> None:
+        """Stop serving (delayed requests still waiting are dropped); safe to call twice."""
+        self._url = None
+        await self._server.close()
+
+    async def __aenter__(self) -> FakeTalon:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def client(self, **kwargs: Any) -> TalonClient:
+        """A TalonClient bound to this fake, authenticating with its API key and manager
+        token unless ``auth`` is given; other keyword arguments go to TalonClient."""
+        kwargs.setdefault("auth", [ApiKeyV1(self.api_key), Bearer(self.manager_token)])
+        return TalonClient(self.url, **kwargs)
+
+    def reset(self) -> None:
+        """Forget all state, rules, recorded requests and faults (the server keeps running)."""
+        with self.lock:
+            self.clear_state()
+            self.requests.clear()
+            self.faults.clear()
