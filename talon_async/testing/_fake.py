@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._client import TalonClient
 from ..auth import ApiKeyV1, Bearer
@@ -11,12 +16,29 @@ from ._areas import Areas
 from ._faults import Faults
 from ._http import HttpServer, RecordedRequest
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
+class FakeOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`FakeTalon`, for :meth:`FakeTalon.in_thread`."""
+
+    api_key: str
+    application_id: int
+    application_key: str
+    manager_token: str
+    account_id: int
+    host: str
+    port: int
+
 
 class FakeTalon(Areas):
     """An in-process fake of the Talon.One Integration API on ``http://127.0.0.1:<port>``.
 
-    Use it as ``async with FakeTalon() as fake:`` (or :meth:`start` / :meth:`close`),
-    then talk to ``fake.url``, e.g. through ``fake.client()``. Its state is plain JSON
+    Use it as ``async with FakeTalon() as fake:`` (or :meth:`start` / :meth:`close`)
+    on the running event loop, or as ``with FakeTalon.in_thread() as fake:`` from
+    synchronous code, then talk to ``fake.url``, e.g. through ``fake.client()``. It
+    listens on ``host`` and ``port`` (default: a free port of 127.0.0.1). Its state is plain JSON
     (wire names, camelCase) that tests may read and change:
 
     * ``profiles``: customer profiles (CustomerProfile) by integration ID;
@@ -58,12 +80,16 @@ class FakeTalon(Areas):
         application_key: str = "5f3c9a1be07d4c2a8e6b1f0d9a7c3e52",
         manager_token: str = "fake-manager-token",
         account_id: int = 1,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ) -> None:
         super().__init__(application_id=application_id, account_id=account_id)
         bytes.fromhex(application_key)  # a ValueError now rather than on every request
         self.api_key = api_key
         self.application_key = application_key
         self.manager_token = manager_token
+        self.host = host
+        self.port = port
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
         self._server = HttpServer(self, self, self.all_routes(), self.faults, self.requests)
@@ -79,8 +105,8 @@ class FakeTalon(Areas):
         return self._url
 
     async def start(self) -> None:
-        """Start serving on a free port of 127.0.0.1."""
-        self._url = await self._server.start("127.0.0.1", 0)
+        """Start serving on the running event loop."""
+        self._url = await self._server.start(self.host, self.port)
 
     async def close(self) -> None:
         """Stop serving (delayed requests still waiting are dropped); safe to call twice."""
@@ -98,6 +124,46 @@ class FakeTalon(Areas):
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
+
+    @classmethod
+    @contextmanager
+    def in_thread(cls, **options: Unpack[FakeOptions]) -> Iterator[FakeTalon]:
+        """Run a new fake on its own event loop in a background thread, for synchronous code.
+
+        ``with FakeTalon.in_thread() as fake:`` gives a running fake, stopped at the end
+        of the block; ``options`` are those of :class:`FakeTalon`. Its seeding methods,
+        ``faults``, ``requests``, ``reset()``, ``url`` and ``api_key`` may be used from
+        any thread: requests are handled while holding ``fake.lock``, which the seeding
+        methods take too (take it yourself to read several collections consistently).
+        """
+        fake = cls(**options)
+        ready: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = Future()
+
+        async def serve() -> None:
+            stop = asyncio.Event()
+            try:
+                await fake.start()
+            except BaseException as error:
+                ready.set_exception(error)
+                return
+            ready.set_result((asyncio.get_running_loop(), stop))
+            try:
+                await stop.wait()
+            finally:
+                await fake.close()
+
+        thread = threading.Thread(target=asyncio.run, args=(serve(),), name="FakeTalon")
+        thread.start()
+        try:
+            loop, stop = ready.result()
+        except BaseException:
+            thread.join()
+            raise
+        try:
+            yield fake
+        finally:
+            loop.call_soon_threadsafe(stop.set)
+            thread.join()
 
     def client(self, **kwargs: Any) -> TalonClient:
         """A TalonClient bound to this fake, authenticating with its API key and manager
