@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
+import json
 import re
 import sys
 import types
@@ -110,3 +111,10 @@ async def _drive_worker(namespace: dict[str, Any], fake: FakeTalon) -> None:
         assert fake.sessions[session]["attributes"]["n"] == max(
             n for n in range(30) if f"worker-{n % 3}" == session
         )
+
+
+def test_readme_seed_file_loads() -> None:
+    [seed] = re.findall(r"^```json\n(.*?)^```", README.read_text(), flags=re.S | re.M)
+    fake = FakeTalon()
+    fake.seed(json.loads(seed))
+    assert "WELCOME10" in fake.coupons and "customer-1" in fake.profiles

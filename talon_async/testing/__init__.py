@@ -10,6 +10,7 @@ talon_async's models, so a client test against it checks those models for real. 
 pytest fixtures see :mod:`talon_async.testing.pytest_plugin`.
 """
 
+from ._area import SeedError
 from ._fake import FakeTalon
 from ._faults import Faults
 from ._http import RecordedRequest
@@ -23,6 +24,7 @@ __all__ = [
     "RecordedRequest",
     "Rule",
     "RuleContext",
+    "SeedError",
     "coupon_codes",
     "loyalty_points",
     "percent_off_cart",

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
+import json
+import os
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._client import TalonClient
 from ..auth import ApiKeyV1, Bearer
+from ._area import SeedError
 from ._areas import Areas
 from ._faults import Faults
 from ._http import HttpServer, RecordedRequest
@@ -30,6 +36,7 @@ class FakeOptions(TypedDict, total=False):
     account_id: int
     host: str
     port: int
+    on_request: Callable[[RecordedRequest], None] | None
 
 
 class FakeTalon(Areas):
@@ -54,7 +61,8 @@ class FakeTalon(Areas):
     Every request is recorded in ``requests``; ``faults`` injects failures. Accepted
     credentials: ``Authorization: ApiKey-v1 <api_key>``, a ``Content-Signature`` made
     with ``application_id`` and ``application_key``, and (for customer audiences only)
-    ``Authorization: Bearer <manager_token>``.
+    ``Authorization: Bearer <manager_token>``. ``on_request`` is called (on the fake's
+    loop) with each request once it is answered or dropped.
 
     How it behaves, as the API does:
 
@@ -82,6 +90,7 @@ class FakeTalon(Areas):
         account_id: int = 1,
         host: str = "127.0.0.1",
         port: int = 0,
+        on_request: Callable[[RecordedRequest], None] | None = None,
     ) -> None:
         super().__init__(application_id=application_id, account_id=account_id)
         bytes.fromhex(application_key)  # a ValueError now rather than on every request
@@ -92,7 +101,9 @@ class FakeTalon(Areas):
         self.port = port
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
-        self._server = HttpServer(self, self, self.all_routes(), self.faults, self.requests)
+        self._server = HttpServer(
+            self, self, self.all_routes(), self.faults, self.requests, on_request
+        )
         self._url: str | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -177,3 +188,60 @@ class FakeTalon(Areas):
             self.clear_state()
             self.requests.clear()
             self.faults.clear()
+
+    # -- seeding -------------------------------------------------------------------------
+
+    def seed(self, data: Mapping[str, Any]) -> None:
+        """Add what ``data`` describes, as a seed file does (see :meth:`seed_file`).
+
+        Raises :class:`SeedError` naming the first problem.
+        """
+        loaders = self.all_seeds()
+        unknown = sorted(set(data) - set(loaders))
+        if unknown:
+            known = ", ".join(sorted(loaders))
+            raise SeedError(f"unknown key {unknown[0]!r} (a seed may have {known})")
+        with self.lock:
+            for key, loader in loaders.items():
+                if key in data:
+                    loader(self, data[key])
+
+    def seed_file(self, path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Load a JSON or (Python 3.11+) TOML seed file; returns what it holds.
+
+        Its keys are lists of objects with the API's (camelCase) member names:
+        ``coupons`` (``value``, ``usageLimit``, ``expiryDate``, ...), ``rules`` (a
+        ready-made rule by name and its parameters: ``{"rule": "coupon_codes",
+        "percent": 10}``), ``profiles``, ``audiences`` and ``referrals``. Raises
+        :class:`SeedError` with the file name and the first problem.
+        """
+        file = Path(path)
+        try:
+            data = _read_seed(file)
+            if not isinstance(data, dict):
+                raise SeedError("the seed must be an object of lists")
+            self.seed(data)
+        except (OSError, ValueError) as error:
+            raise SeedError(f"{file}: {error}") from None
+        return data
+
+
+def _read_seed(file: Path) -> Any:
+    if file.suffix.lower() != ".toml":
+        return json.loads(file.read_text(encoding="utf-8"))
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return _json_like(tomllib.loads(file.read_text(encoding="utf-8")))
+    raise SeedError("a TOML seed needs Python 3.11 or later (tomllib); use a JSON seed")
+
+
+def _json_like(value: Any) -> Any:
+    """TOML's dates and times as the RFC 3339 strings a JSON seed would hold."""
+    if isinstance(value, dict):
+        return {key: _json_like(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_like(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return value

@@ -7,10 +7,11 @@ the campaign, ruleset and rule fields around them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from uuid import uuid4
 
+from ._schema import Obj, obj
 from ._state import EffectSpec, Rule, RuleContext
 
 
@@ -99,3 +100,20 @@ def loyalty_points(
     and profile updates), never in dry runs.
     """
     return _LoyaltyPoints(program_id, points_per_currency_unit, sub_ledger_id, name)
+
+
+READY_MADE: dict[str, tuple[Callable[..., Rule], Obj]] = {
+    "percent_off_cart": (percent_off_cart, obj(("percent",), percent="number", name="string")),
+    "coupon_codes": (coupon_codes, obj(percent="number", name="string")),
+    "loyalty_points": (
+        loyalty_points,
+        obj(
+            ("programId", "pointsPerCurrencyUnit"),
+            programId="integer",
+            pointsPerCurrencyUnit="number",
+            subLedgerId="string",
+            name="string",
+        ),
+    ),
+}
+"""The ready-made rules a seed can name, with their parameters (camelCase wire names)."""

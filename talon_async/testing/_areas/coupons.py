@@ -11,13 +11,24 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes
+from .._area import Area, Routes, Seeds, seed_items, seed_moment
 from .._http import Call, route
 from .._schema import Arr, obj
 from .._state import State, coupon_state, ensure_profile, new_id
 from .._wire import Answer, JsonObject, not_found, timestamp, utc_now
 
 COUPON_RESERVATIONS = obj(("integrationIDs",), integrationIDs=Arr("string", max_items=1000))
+SEED_COUPON = obj(
+    ("value",),
+    value="string",
+    campaignId="integer",
+    usageLimit="integer",
+    startDate="date-time",
+    expiryDate="date-time",
+    recipientIntegrationId="string",
+    isReservationMandatory="boolean",
+    attributes="object",
+)
 
 
 def _coupon(state: State, call: Call) -> JsonObject:
@@ -75,6 +86,21 @@ def reserved_customers(state: State, call: Call) -> Answer:
     return Answer(200, {"totalResultSize": len(profiles), "data": profiles})
 
 
+def _seed_coupons(fake: Coupons, value: Any) -> None:
+    """``coupons``: ``[{"value": "WELCOME10", "usageLimit": 100, ...}]`` (Coupon names)."""
+    for item in seed_items(value, "coupons", SEED_COUPON):
+        fake.add_coupon(
+            item["value"],
+            campaign_id=item.get("campaignId", 1),
+            usage_limit=item.get("usageLimit", 0),
+            start_date=seed_moment(item, "startDate"),
+            expiry_date=seed_moment(item, "expiryDate"),
+            recipient_integration_id=item.get("recipientIntegrationId"),
+            reservation_mandatory=item.get("isReservationMandatory", False),
+            attributes=item.get("attributes"),
+        )
+
+
 class Coupons(Area):
     """Coupons (seeded) and coupon reservations."""
 
@@ -94,6 +120,7 @@ class Coupons(Area):
         route("GET", "/v1/coupon_reservations/coupons/{integrationId}", reserved_coupons),
         route("GET", "/v1/coupon_reservations/customerprofiles/{couponValue}", reserved_customers),
     )
+    SEEDS: ClassVar[Seeds] = {"coupons": _seed_coupons}
 
     def add_coupon(
         self,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes
+from .._area import Area, Routes, Seeds, seed_items
 from .._engine import Outcome, commit_now, evaluate, new_event, state_v1, state_v2
 from .._http import Call, route
 from .._schema import Arr, OneOf, obj
@@ -67,6 +67,8 @@ AUDIENCE_REQUEST = obj(
         max_items=1000,
     ),
 )
+SEED_PROFILE = obj(("integrationId",), integrationId="string", attributes="object")
+SEED_AUDIENCE = obj(("id",), id="integer", name="string")
 _INVENTORY_PARTS = ("profile", "referrals", "coupons", "loyalty", "giveaways", "achievements")
 
 
@@ -243,6 +245,18 @@ def delete_customer_data(state: State, call: Call) -> Answer:
     return Answer(204)
 
 
+def _seed_profiles(fake: Profiles, value: Any) -> None:
+    """``profiles``: ``[{"integrationId": "alice", "attributes": {...}}]``."""
+    for item in seed_items(value, "profiles", SEED_PROFILE):
+        fake.add_profile(item["integrationId"], item.get("attributes"))
+
+
+def _seed_audiences(fake: Profiles, value: Any) -> None:
+    """``audiences``: ``[{"id": 7, "name": "VIP"}]``."""
+    for item in seed_items(value, "audiences", SEED_AUDIENCE):
+        fake.add_audience(item["id"], item.get("name"))
+
+
 class Profiles(Area):
     """Customer profiles, their audiences and inventory; customer data deletion."""
 
@@ -272,6 +286,7 @@ class Profiles(Area):
             manager_auth=True,
         ),
     )
+    SEEDS: ClassVar[Seeds] = {"profiles": _seed_profiles, "audiences": _seed_audiences}
 
     def add_profile(
         self, integration_id: str, attributes: Mapping[str, Any] | None = None

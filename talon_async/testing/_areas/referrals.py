@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import string
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from .._area import Area, Routes
+from .._area import Area, Routes, Seeds, seed_items
 from .._http import Call, route
 from .._schema import STRINGS, Schema, obj
 from .._state import State, ensure_profile, new_id
@@ -35,6 +35,13 @@ NEW_REFERRALS_FOR_MULTIPLE_ADVOCATES = obj(
     validCharacters=STRINGS,
     referralPattern="string",
     **_REFERRAL_COMMON,
+)
+SEED_REFERRAL = obj(
+    ("code", "advocateProfileIntegrationId"),
+    code="string",
+    advocateProfileIntegrationId="string",
+    campaignId="integer",
+    usageLimit="integer",
 )
 _CHARACTERS = tuple(string.ascii_uppercase + string.digits)
 
@@ -121,6 +128,17 @@ def create_referrals(state: State, call: Call) -> Answer:
     return Answer(201, {"totalResultSize": len(created), "data": created})
 
 
+def _seed_referrals(fake: Referrals, value: Any) -> None:
+    """``referrals``: ``[{"code": "FRIEND1", "advocateProfileIntegrationId": "alice"}]``."""
+    for item in seed_items(value, "referrals", SEED_REFERRAL):
+        fake.add_referral(
+            item["code"],
+            item["advocateProfileIntegrationId"],
+            campaign_id=item.get("campaignId", 1),
+            usage_limit=item.get("usageLimit", 0),
+        )
+
+
 class Referrals(Area):
     """Referral codes of advocates."""
 
@@ -133,6 +151,7 @@ class Referrals(Area):
             NEW_REFERRALS_FOR_MULTIPLE_ADVOCATES,
         ),
     )
+    SEEDS: ClassVar[Seeds] = {"referrals": _seed_referrals}
 
     def add_referral(
         self, code: str, advocate_integration_id: str, *, campaign_id: int = 1, usage_limit: int = 0
