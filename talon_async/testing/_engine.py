@@ -141,7 +141,6 @@ def apply(
     sign: int,
     *,
     coupons: bool,
-    now: datetime,
 ) -> None:
     """Write the lasting consequences of effects to the state (``sign=-1`` undoes them).
 
@@ -161,15 +160,11 @@ def apply(
             balances = state.loyalty.setdefault(recipient, {})
             program_id = props["programId"]
             balances[program_id] = round(balances.get(program_id, 0.0) + sign * points, 2)
-            member = profile if recipient == profile_id else state.profiles.get(recipient)
-            memberships = member.setdefault("loyaltyMemberships", []) if member else []
-            if member and all(m["loyaltyProgramId"] != program_id for m in memberships):
-                memberships.append({"loyaltyProgramId": program_id, "joined": timestamp(now)})
 
 
 def commit_now(state: State, outcome: Outcome, now: datetime) -> None:
     """Persist an event or profile evaluation: loyalty moves at once, no coupon use."""
-    apply(state, outcome.effects, outcome.profile, 1, coupons=False, now=now)
+    apply(state, outcome.effects, outcome.profile, 1, coupons=False)
     if outcome.profile is not None:
         store_profile(state, outcome.profile, now)
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 from aiohttp import web
+from aiohttp.typedefs import Handler as AiohttpHandler
 
 from ._faults import Faults
 from ._schema import Schema, validate
@@ -162,8 +163,9 @@ class HttpServer:
         if self._runner is not None:
             raise RuntimeError("this FakeTalon is already running")
         self._closing = asyncio.Event()
-        app = web.Application(client_max_size=_MAX_BODY_BYTES)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
+        # No aiohttp routes: every request, whatever its path holds (a newline, say), goes
+        # through the one middleware to the fake's own routing, log and authentication.
+        app = web.Application(client_max_size=_MAX_BODY_BYTES, middlewares=[self._everything])
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         try:
@@ -182,6 +184,12 @@ class HttpServer:
         if runner is not None:
             self._closing.set()
             await runner.cleanup()
+
+    @web.middleware
+    async def _everything(
+        self, request: web.Request, handler: AiohttpHandler
+    ) -> web.StreamResponse:
+        return await self._handle(request)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()

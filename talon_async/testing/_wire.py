@@ -92,7 +92,7 @@ def new_profile(profile_id: int, integration_id: str, account_id: int, now: date
         "accountId": account_id,
         "closedSessions": 0,
         "totalSales": 0.0,
-        "loyaltyMemberships": [],
+        "loyaltyMemberships": None,  # deprecated: always null
         "audienceMemberships": [],
         "lastActivity": timestamp(now),
         "sandbox": False,

@@ -140,7 +140,7 @@ def _cancel_session(state: State, stored: JsonObject, *, dry: bool, now: datetim
             outcome.effects.append(rollback)
     if not dry:
         if stored["state"] != "open":
-            apply(state, committed, profile, -1, coupons=True, now=now)
+            apply(state, committed, profile, -1, coupons=True)
             if profile is not None:
                 profile["closedSessions"] -= 1
                 profile["totalSales"] = round(profile["totalSales"] - session["total"], 2)
@@ -183,7 +183,7 @@ def _evaluate_session(
     if dry:
         return outcome
     if target == "closed":
-        apply(state, outcome.effects, profile, 1, coupons=True, now=now)
+        apply(state, outcome.effects, profile, 1, coupons=True)
         state._committed[session_id] = copy.deepcopy(outcome.effects)
         if profile is not None:
             profile["closedSessions"] += 1
