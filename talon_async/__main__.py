@@ -1,10 +1,13 @@
-"""``python -m talon_async demo``: a realistic cart flow, against the built-in fake or a
-real deployment.
+"""The command line: ``python -m talon_async demo`` and ``python -m talon_async fake``.
 
-With no arguments the demo starts :class:`~talon_async.testing.FakeTalon` on 127.0.0.1 and
-runs everything there. With ``--base-url`` (and ``TALON_API_KEY`` in the environment) it
-runs against that deployment, with ``dry=true`` on every call that has it, and skips the
-calls that cannot be dry-run, unless ``--no-dry-run`` is given.
+``demo`` runs a realistic cart flow. With no arguments it starts
+:class:`~talon_async.testing.FakeTalon` on 127.0.0.1 and runs everything there. With
+``--base-url`` (and ``TALON_API_KEY`` in the environment) it runs against that
+deployment, with ``dry=true`` on every call that has it, and skips the calls that cannot
+be dry-run, unless ``--no-dry-run`` is given.
+
+``fake`` serves the fake as a standalone server until interrupted (SIGINT or SIGTERM),
+optionally seeded from a JSON or TOML file, logging one line per request.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import ApiKeyV1, NotFoundError, TalonClient, TalonError
 from .models import (
@@ -34,6 +38,9 @@ from .models import (
     RejectCouponEffectProps,
     SetDiscountEffectProps,
 )
+
+if TYPE_CHECKING:
+    from .testing import FakeTalon, RecordedRequest
 
 T = TypeVar("T")
 
@@ -209,6 +216,54 @@ async def demo(base_url: str | None, api_key: str | None, dry: bool) -> int:
         return 1 if runner.failures else 0
 
 
+def log_request(request: RecordedRequest) -> None:
+    """The fake server's log: one line per request."""
+    status = "dropped" if request.status is None else request.status
+    ms = (request.duration or 0) * 1000
+    print(f"{request.method} {request.raw_path} {status} {ms:.1f} ms", flush=True)
+
+
+async def serve(fake: FakeTalon, seeded: dict[str, Any], seed: str | None) -> int:
+    """Serve ``fake`` until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    try:
+        await fake.start()
+    except OSError as error:
+        where = f"{fake.host}:{fake.port}"
+        print(f"python -m talon_async fake: cannot listen on {where}: {error}", file=sys.stderr)
+        return 1
+    try:
+        print(f"fake Talon.One Integration API at {fake.url}")
+        print(f"API key: {fake.api_key} (header 'Authorization: ApiKey-v1 {fake.api_key}')")
+        print(f"Content-Signature: application {fake.application_id}, key {fake.application_key}")
+        if seed is not None:
+            counts = ", ".join(f"{key}: {len(items)}" for key, items in seeded.items())
+            print(f"seeded from {seed}: {counts or 'nothing'}")
+        print("serving until interrupted (Ctrl-C or SIGTERM)", flush=True)
+        await stop.wait()
+    finally:
+        await fake.close()
+    print("stopped", flush=True)
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
+def _hex_key(text: str) -> str:
+    try:
+        bytes.fromhex(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a hexadecimal key") from None
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m talon_async")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -219,9 +274,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="with --base-url: really write to the deployment",
     )
+    fake = commands.add_parser("fake", help="serve the fake Integration API until interrupted")
+    fake.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    fake.add_argument("--port", type=_port, default=8080, help="port (8080; 0: any free one)")
+    fake.add_argument("--api-key", help="the key accepted in 'Authorization: ApiKey-v1 <key>'")
+    fake.add_argument("--application-id", type=int, help="the signer of a Content-Signature")
+    fake.add_argument(
+        "--application-key", type=_hex_key, help="the key of a Content-Signature, hex"
+    )
+    fake.add_argument("--seed", metavar="FILE", help="a JSON or TOML file of what to add first")
     args = parser.parse_args(argv)
+    if args.command == "fake":
+        return serve_fake(fake, args)
     dry = args.base_url is not None and not args.no_dry_run
     return asyncio.run(demo(args.base_url, os.environ.get("TALON_API_KEY"), dry))
+
+
+def serve_fake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``python -m talon_async fake``: build and seed the fake, then serve it."""
+    from .testing import FakeTalon, SeedError
+
+    options = {
+        "api_key": args.api_key,
+        "application_id": args.application_id,
+        "application_key": args.application_key,
+    }
+    fake = FakeTalon(
+        host=args.host,
+        port=args.port,
+        on_request=log_request,
+        **{name: value for name, value in options.items() if value is not None},
+    )
+    try:
+        seeded = fake.seed_file(args.seed) if args.seed is not None else {}
+    except SeedError as error:
+        parser.error(f"--seed {error}")
+    return asyncio.run(serve(fake, seeded, args.seed))
 
 
 if __name__ == "__main__":

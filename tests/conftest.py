@@ -12,6 +12,8 @@ from aiohttp import web
 
 from talon_async import NO_RETRY, ApiKeyV1, TalonClient
 
+pytest_plugins = ["pytester"]
+
 API_KEY = "test-api-key-5f2a"
 
 

@@ -2,18 +2,23 @@
 
 The examples share one namespace, as in a notebook, with ``BASE_URL`` and ``API_KEY``
 pointing at a FakeTalon that knows the coupon WELCOME10, gives 10% off with it, and has
-audience 7. The recipes (FastAPI, aiohttp web, worker) are then driven for real.
+audience 7. The test functions the README defines run too, and the recipes without one
+(aiohttp web, worker) are driven for real.
 """
 
 from __future__ import annotations
 
 import ast
 import asyncio
+import inspect
+import json
 import re
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
-import httpx
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from talon_async.testing import FakeTalon, coupon_codes
@@ -32,44 +37,47 @@ async def _run_examples(namespace: dict[str, Any]) -> None:
             await result
 
 
-async def test_readme_examples_and_recipes_run(capsys: Any) -> None:
+async def _run_tests(namespace: dict[str, Any]) -> list[str]:
+    """Run the test functions the README defines (synchronous ones in a worker thread)."""
+    names = [
+        name
+        for name, value in namespace.items()
+        if name.startswith("test_") and inspect.isfunction(value)
+    ]
+    for name in names:
+        test = namespace[name]
+        if inspect.iscoroutinefunction(test):
+            await test()
+        else:
+            await asyncio.to_thread(test)
+    return names
+
+
+async def test_readme_examples_and_recipes_run(
+    capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert len(BLOCKS) >= 12
+    # A real module, as pydantic resolves the annotations of the README's models by module.
+    module = types.ModuleType("readme")
+    monkeypatch.setitem(sys.modules, "readme", module)
     async with FakeTalon() as fake:
         fake.add_coupon("WELCOME10")
         fake.add_rule(coupon_codes(percent=10))
         fake.add_audience(7)
-        namespace: dict[str, Any] = {
-            "__name__": "readme",
-            "BASE_URL": fake.url,
-            "API_KEY": fake.api_key,
-        }
+        namespace = module.__dict__
+        namespace.update(BASE_URL=fake.url, API_KEY=fake.api_key)
         try:
             await _run_examples(namespace)
-            await _drive_fastapi(namespace)
+            assert await _run_tests(namespace) == [
+                "test_a_cart_gets_its_discount",
+                "test_discount_from_synchronous_code",
+            ]
             await _drive_aiohttp(namespace, fake)
             await _drive_worker(namespace, fake)
         finally:
             await namespace["client"].aclose()
     printed = capsys.readouterr().out
     assert "acceptCoupon" in printed and "referral code:" in printed
-
-
-async def _drive_fastapi(namespace: dict[str, Any]) -> None:
-    app = namespace["app"]
-    async with (
-        namespace["lifespan"](app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app") as http,
-    ):
-        answer = await http.put(
-            "/carts/web-1",
-            json={
-                "customer": "customer-9",
-                "items": [{"sku": "A", "qty": 1, "price": 10.0}],
-            },
-        )
-    assert answer.status_code == 200
-    assert answer.json() == {"effects": []}
-    assert app.state.talon.closed
 
 
 async def _drive_aiohttp(namespace: dict[str, Any], fake: FakeTalon) -> None:
@@ -103,3 +111,10 @@ async def _drive_worker(namespace: dict[str, Any], fake: FakeTalon) -> None:
         assert fake.sessions[session]["attributes"]["n"] == max(
             n for n in range(30) if f"worker-{n % 3}" == session
         )
+
+
+def test_readme_seed_file_loads() -> None:
+    [seed] = re.findall(r"^```json\n(.*?)^```", README.read_text(), flags=re.S | re.M)
+    fake = FakeTalon()
+    fake.seed(json.loads(seed))
+    assert "WELCOME10" in fake.coupons and "customer-1" in fake.profiles

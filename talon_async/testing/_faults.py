@@ -9,6 +9,7 @@ before the operation runs, so such a request changes nothing; only
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Literal
@@ -54,10 +55,15 @@ def _check_times(times: int | None) -> None:
 
 
 class Faults:
-    """The fault knobs of a :class:`FakeTalon` (``fake.faults``)."""
+    """The fault knobs of a :class:`FakeTalon` (``fake.faults``); safe to use from any thread."""
 
     def __init__(self) -> None:
         self._faults: list[_Fault] = []
+        self._lock = threading.Lock()
+
+    def _add(self, fault: _Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
 
     def fail_next(
         self,
@@ -77,7 +83,7 @@ class Faults:
         """
         _check_times(times)
         answer = _failure(status, retry_after, body)
-        self._faults.append(_Fault("fail", times, method, path_prefix, answer=answer))
+        self._add(_Fault("fail", times, method, path_prefix, answer=answer))
 
     def fail_randomly(
         self,
@@ -94,7 +100,7 @@ class Faults:
         :meth:`clear`. The choice is drawn from a generator seeded with ``seed``."""
         if not 0 <= fraction <= 1:
             raise ValueError("fraction must be between 0 and 1")
-        self._faults.append(
+        self._add(
             _Fault(
                 "random",
                 None,
@@ -120,7 +126,7 @@ class Faults:
         _check_times(times)
         if seconds < 0:
             raise ValueError("seconds must not be negative")
-        self._faults.append(_Fault("delay", times, method, path_prefix, seconds=seconds))
+        self._add(_Fault("delay", times, method, path_prefix, seconds=seconds))
 
     def drop_next(
         self,
@@ -139,20 +145,22 @@ class Faults:
         """
         _check_times(times)
         kind: _Kind = "drop_after" if after_apply else "drop"
-        self._faults.append(_Fault(kind, times, method, path_prefix))
+        self._add(_Fault(kind, times, method, path_prefix))
 
     def clear(self) -> None:
         """Remove every fault."""
-        self._faults.clear()
+        with self._lock:
+            self._faults.clear()
 
     def _take(self, kinds: tuple[_Kind, ...], method: str, path: str) -> _Fault | None:
-        for fault in self._faults:
-            if fault.kind in kinds and fault.matches(method, path):
-                if fault.remaining is not None:
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._faults.remove(fault)
-                return fault
+        with self._lock:
+            for fault in self._faults:
+                if fault.kind in kinds and fault.matches(method, path):
+                    if fault.remaining is not None:
+                        fault.remaining -= 1
+                        if fault.remaining == 0:
+                            self._faults.remove(fault)
+                    return fault
         return None
 
     def take_delay(self, method: str, path: str) -> float:
@@ -165,11 +173,12 @@ class Faults:
         fault = self._take(("fail", "drop"), method, path)
         if fault is not None:
             return fault.answer or "drop"
-        for fault in self._faults:
-            if fault.kind == "random" and fault.matches(method, path):
-                assert fault.rng is not None
-                if fault.rng.random() < fault.fraction:
-                    return fault.answer
+        with self._lock:
+            for fault in self._faults:
+                if fault.kind == "random" and fault.matches(method, path):
+                    assert fault.rng is not None
+                    if fault.rng.random() < fault.fraction:
+                        return fault.answer
         return None
 
     def take_drop_after(self, method: str, path: str) -> bool:

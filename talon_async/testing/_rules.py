@@ -1,4 +1,4 @@
-"""Rules: plain callables that turn what the fake sees into effects, plus a few ready ones.
+"""Ready-made rules: plain callables that turn what the fake sees into effects.
 
 A rule takes a :class:`RuleContext` and returns (or yields) effects as
 ``(effect_type, props)`` pairs, ``props`` in wire format (camelCase keys). The fake adds
@@ -7,86 +7,12 @@ the campaign, ruleset and rule fields around them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import uuid4
 
-from ._wire import JsonObject, parse_timestamp
-
-if TYPE_CHECKING:
-    from ._server import FakeTalon
-
-EffectSpec: TypeAlias = tuple[str, Mapping[str, Any]]
-"""An effect a rule produces: its ``effectType`` and its ``props`` (wire names)."""
-
-
-@dataclass(frozen=True)
-class RuleContext:
-    """What a rule sees when the fake evaluates a request.
-
-    ``session`` and ``profile`` are the wire dicts as they will be stored (already
-    updated by the request; None for profile updates and anonymous sessions);
-    ``event`` is the tracked event's body for ``trackEvent``, else None. Treat them as
-    read-only: the fake decides what to persist.
-    """
-
-    session: JsonObject | None
-    profile: JsonObject | None
-    event: JsonObject | None
-    coupon_codes: tuple[str, ...]
-    fake: FakeTalon
-    now: datetime
-
-    @property
-    def profile_id(self) -> str:
-        """The integration ID of the customer profile ("" when there is none)."""
-        return self.profile["integrationId"] if self.profile else ""
-
-    @property
-    def cart_items(self) -> list[JsonObject]:
-        """The session's cart items (empty without a session)."""
-        return list(self.session.get("cartItems") or []) if self.session else []
-
-    @property
-    def cart_total(self) -> float:
-        """Sum of price times quantity over the cart items."""
-        total: float = sum((i.get("price") or 0) * i["quantity"] for i in self.cart_items)
-        return round(total, 2)
-
-    def coupon_rejection_reason(self, code: str) -> str | None:
-        """Why the fake's coupon ``code`` cannot be redeemed now by this profile, or None."""
-        coupon = self.fake.coupons.get(code)
-        if coupon is None:
-            return "CouponNotFound"
-        if coupon.get("startDate") and parse_timestamp(coupon["startDate"]) > self.now:
-            return "CouponStartDateInFuture"
-        if coupon.get("expiryDate") and parse_timestamp(coupon["expiryDate"]) <= self.now:
-            return "CouponExpired"
-        if 0 < coupon["usageLimit"] <= coupon["usageCounter"]:
-            return "CouponLimitReached"
-        recipient = coupon.get("recipientIntegrationId")
-        if recipient and recipient != self.profile_id:
-            return "CouponRecipientDoesNotMatch"
-        reserved = self.profile_id in self.fake.reservations.get(code, ())
-        if coupon.get("isReservationMandatory") and not reserved:
-            return "CouponReservationRequired"
-        return None
-
-
-Rule: TypeAlias = Callable[[RuleContext], Iterable[EffectSpec]]
-"""A rule: called once per evaluation, returns the effects it triggers (possibly none)."""
-
-
-@dataclass(frozen=True)
-class RegisteredRule:
-    """A rule as added to a fake, with the campaign and position it runs under."""
-
-    rule: Rule
-    name: str
-    campaign_id: int
-    rule_index: int
+from ._schema import Obj, obj
+from ._state import EffectSpec, Rule, RuleContext
 
 
 def _discount(total: float, percent: float) -> float:
@@ -174,3 +100,20 @@ def loyalty_points(
     and profile updates), never in dry runs.
     """
     return _LoyaltyPoints(program_id, points_per_currency_unit, sub_ledger_id, name)
+
+
+READY_MADE: dict[str, tuple[Callable[..., Rule], Obj]] = {
+    "percent_off_cart": (percent_off_cart, obj(("percent",), percent="number", name="string")),
+    "coupon_codes": (coupon_codes, obj(percent="number", name="string")),
+    "loyalty_points": (
+        loyalty_points,
+        obj(
+            ("programId", "pointsPerCurrencyUnit"),
+            programId="integer",
+            pointsPerCurrencyUnit="number",
+            subLedgerId="string",
+            name="string",
+        ),
+    ),
+}
+"""The ready-made rules a seed can name, with their parameters (camelCase wire names)."""

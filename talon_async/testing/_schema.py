@@ -1,4 +1,4 @@
-"""A small validator for request bodies, and the schemas of the bodies the fake accepts.
+"""A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
 ``"object"`` for a free-form object, ``"date-time"``), an :class:`Obj`, an :class:`Arr`,
@@ -116,38 +116,15 @@ def _invalid(pointer: str, problem: str) -> JsonObject:
     return error_item("Invalid request body", f"{pointer} {problem}", pointer=pointer)
 
 
-def _obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
+def obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
+    """An :class:`Obj` with the ``required`` members and the member schemas."""
     return Obj(fields, frozenset(required))
 
 
-SESSION_STATES = ("open", "closed", "partially_returned", "cancelled")
-SESSION_CONTENT = (
-    "customerSession",
-    "customerProfile",
-    "coupons",
-    "triggeredCampaigns",
-    "referral",
-    "loyalty",
-    "event",
-    "awardedGiveaways",
-    "ruleFailureReasons",
-    "previousReturns",
-    "campaignEligibility",
-)
-PROFILE_CONTENT = (
-    "customerProfile",
-    "triggeredCampaigns",
-    "loyalty",
-    "event",
-    "awardedGiveaways",
-    "ruleFailureReasons",
-    "campaignEligibility",
-)
+ADDITIONAL_COSTS = MapOf(obj(("price",), price="number"))
+STRINGS = Arr("string")
 
-_ADDITIONAL_COSTS = MapOf(_obj(("price",), price="number"))
-_STRINGS = Arr("string")
-
-CART_ITEM = _obj(
+CART_ITEM = obj(
     ("sku", "quantity"),
     name="string",
     sku="string",
@@ -156,111 +133,18 @@ CART_ITEM = _obj(
     remainingQuantity="integer",
     price="number",
     category="string",
-    product=_obj(("name",), name="string"),
+    product=obj(("name",), name="string"),
     weight="number",
     height="number",
     width="number",
     length="number",
     position="number",
     attributes="object",
-    additionalCosts=_ADDITIONAL_COSTS,
+    additionalCosts=ADDITIONAL_COSTS,
     catalogItemID="integer",
     selectedPriceType="string",
     adjustmentReferenceId="string",
     adjustmentEffectiveFrom="date-time",
     adjustmentEffectiveUntil="date-time",
     prices="object",
-)
-
-NEW_CUSTOMER_SESSION_V2 = _obj(
-    profileId="string",
-    storeIntegrationId="string",
-    evaluableCampaignIds=Arr("integer"),
-    couponCodes=Arr("string", max_items=100),
-    referralCode="string",
-    loyaltyCards=_STRINGS,
-    state=OneOf(SESSION_STATES),
-    cartItems=Arr(CART_ITEM),
-    experimentVariantAllocations=Arr("object"),
-    additionalCosts=_ADDITIONAL_COSTS,
-    identifiers=_STRINGS,
-    attributes="object",
-)
-
-INTEGRATION_REQUEST = _obj(
-    ("customerSession",),
-    customerSession=NEW_CUSTOMER_SESSION_V2,
-    responseContent=Arr(OneOf(SESSION_CONTENT)),
-)
-
-NEW_CUSTOMER_SESSION = _obj(
-    profileId="string",
-    coupon="string",
-    referral="string",
-    state=OneOf(SESSION_STATES),
-    cartItems=Arr(CART_ITEM),
-    identifiers=_STRINGS,
-    total="number",
-    attributes="object",
-)
-
-NEW_EVENT = _obj(
-    ("type", "attributes", "sessionId"),
-    profileId="string",
-    storeIntegrationId="string",
-    type="string",
-    attributes="object",
-    sessionId="string",
-)
-
-NEW_CUSTOMER_PROFILE = _obj(attributes="object")
-
-CUSTOMER_PROFILE_REQUEST_V2 = _obj(
-    attributes="object",
-    evaluableCampaignIds=Arr("integer"),
-    responseContent=Arr(OneOf(PROFILE_CONTENT)),
-    audiencesChanges=_obj(("adds", "deletes"), adds=Arr("integer"), deletes=Arr("integer")),
-)
-
-MULTIPLE_PROFILES_REQUEST = _obj(
-    customerProfiles=Arr(
-        _obj(("integrationId",), integrationId="string", attributes="object"), max_items=1000
-    ),
-)
-
-AUDIENCE_REQUEST = _obj(
-    data=Arr(
-        _obj(
-            ("action", "profileIntegrationId", "audienceId"),
-            action=OneOf(("add", "delete")),
-            profileIntegrationId="string",
-            audienceId="integer",
-        ),
-        max_items=1000,
-    ),
-)
-
-COUPON_RESERVATIONS = _obj(("integrationIDs",), integrationIDs=Arr("string", max_items=1000))
-
-_REFERRAL_COMMON: dict[str, Schema] = {
-    "startDate": "date-time",
-    "expiryDate": "date-time",
-    "usageLimit": "integer",
-    "campaignId": "integer",
-    "attributes": "object",
-}
-
-NEW_REFERRAL = _obj(
-    ("campaignId", "advocateProfileIntegrationId"),
-    advocateProfileIntegrationId="string",
-    friendProfileIntegrationId="string",
-    **_REFERRAL_COMMON,
-)
-
-NEW_REFERRALS_FOR_MULTIPLE_ADVOCATES = _obj(
-    ("campaignId", "advocateProfileIntegrationIds", "usageLimit"),
-    advocateProfileIntegrationIds=_STRINGS,
-    validCharacters=_STRINGS,
-    referralPattern="string",
-    **_REFERRAL_COMMON,
 )

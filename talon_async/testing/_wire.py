@@ -73,6 +73,15 @@ def error_item(
     return {"title": title, "details": details, "source": source}
 
 
+def not_found(what: str, value: str, parameter: str) -> ApiError:
+    """A 404 naming the missing entity and the parameter that named it."""
+    return ApiError(
+        404,
+        f"{what} not found",
+        [error_item(f"{what} not found", f"no {what.lower()} {value!r}", parameter=parameter)],
+    )
+
+
 def new_profile(profile_id: int, integration_id: str, account_id: int, now: datetime) -> JsonObject:
     """A freshly created customer profile (CustomerProfile)."""
     return {
@@ -83,10 +92,34 @@ def new_profile(profile_id: int, integration_id: str, account_id: int, now: date
         "accountId": account_id,
         "closedSessions": 0,
         "totalSales": 0.0,
-        "loyaltyMemberships": [],
+        "loyaltyMemberships": None,  # deprecated: always null
         "audienceMemberships": [],
         "lastActivity": timestamp(now),
         "sandbox": False,
+    }
+
+
+def new_session(
+    session_id: int, integration_id: str, application_id: int, now: datetime
+) -> JsonObject:
+    """A freshly opened customer session (CustomerSessionV2), with an empty cart."""
+    return {
+        "id": session_id,
+        "created": timestamp(now),
+        "integrationId": integration_id,
+        "applicationId": application_id,
+        "profileId": "",
+        "couponCodes": [],
+        "referralCode": "",
+        "loyaltyCards": [],
+        "state": "open",
+        "cartItems": [],
+        "additionalCosts": {},
+        "identifiers": [],
+        "attributes": {},
+        "firstSession": True,
+        "updateCount": 0,
+        "updated": timestamp(now),
     }
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the fake's own tests: the plugin's fixtures and a raw HTTP helper."""
+"""Fixtures of the fake's own tests: a raw HTTP helper (the plugin's come by entry point)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ import pytest
 from yarl import URL
 
 from talon_async.testing import FakeTalon
-from talon_async.testing.pytest_plugin import talon_client, talon_fake
 
-__all__ = ["Raw", "Reply", "raw", "talon_client", "talon_fake"]
+__all__ = ["Raw", "Reply", "raw"]
 
 
 @dataclass(frozen=True)

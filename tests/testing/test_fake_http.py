@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from talon_async.testing import FakeTalon
+from talon_async.testing._http import Route
 
 from .conftest import Raw, Reply
 
@@ -207,6 +208,43 @@ async def test_unknown_path_is_404_and_wrong_method_405(raw: Raw) -> None:
     wrong = await raw("GET", SESSION)
     assert wrong.status == 405
     assert wrong.headers["Allow"] == "PUT"
+
+
+ROUTES_WITH_PARAMETERS = [
+    route for route in FakeTalon.all_routes() if any(s.startswith("{") for s in route.pattern)
+]
+
+
+@pytest.mark.parametrize(
+    "route",
+    ROUTES_WITH_PARAMETERS,
+    ids=[f"{r.method} /{'/'.join(r.pattern)}" for r in ROUTES_WITH_PARAMETERS],
+)
+@pytest.mark.parametrize("value", ["line%0Abreak", "%0A", "tab%09%0D%0Aend"])
+async def test_any_path_parameter_reaches_the_fakes_routing(
+    raw: Raw, talon_fake: FakeTalon, route: Route, value: str
+) -> None:
+    path = "/" + "/".join(value if s.startswith("{") else s for s in route.pattern)
+    anonymous = await raw(route.method, path, auth=False)
+    assert anonymous.status == 401
+    assert_talon_error(anonymous.json, 401)
+    reply = await raw(route.method, path, {"integrationIDs": ["alice"], "customerSession": {}})
+    assert reply.status in (200, 201, 204, 404), reply.body
+    if reply.status != 204:
+        assert reply.headers["Content-Type"].startswith("application/json")
+        assert reply.json
+    recorded = [(r.raw_path, r.path, r.status) for r in talon_fake.requests]
+    decoded = path.replace("%0A", "\n").replace("%09", "\t").replace("%0D", "\r")
+    assert recorded == [(path, decoded, 401), (path, decoded, reply.status)]
+
+
+async def test_an_unknown_path_with_a_newline_is_the_fakes_404(
+    raw: Raw, talon_fake: FakeTalon
+) -> None:
+    reply = await raw("GET", "/v1/no%0Athing")
+    assert reply.status == 404
+    assert_talon_error(reply.json, 404)
+    assert [(r.path, r.status) for r in talon_fake.requests] == [("/v1/no\nthing", 404)]
 
 
 # -- sessions -------------------------------------------------------------------------

@@ -1,0 +1,280 @@
+"""The rule engine shared by sessions, profiles and events: evaluate, commit, roll back.
+
+An evaluation runs the registered rules on an :class:`Outcome` (the session and profile
+as they would be stored) and fills in its effects, triggered campaigns and rule failure
+reasons. :func:`apply` writes the lasting consequences of effects (coupon redemptions,
+loyalty points) to the state, or undoes them; :func:`rollback_of` gives the effect that
+announces such an undo. :func:`state_v2` and :func:`state_v1` shape the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ._state import (
+    RegisteredRule,
+    RuleContext,
+    State,
+    coupon_view,
+    new_id,
+    store_profile,
+)
+from ._wire import (
+    ApiError,
+    JsonObject,
+    discounts_of,
+    legacy_effect,
+    legacy_session,
+    loyalty,
+    new_profile,
+    parse_timestamp,
+    timestamp,
+)
+
+_EMPTY_PARTS = ("awardedGiveaways", "campaignEligibility", "previousReturns")
+# Props the fake reads from the effects whose consequences it stores.
+_COMMITTED_PROPS = {
+    "acceptCoupon": ("value",),
+    "addLoyaltyPoints": ("programId", "value"),
+    "deductLoyaltyPoints": ("programId", "value"),
+}
+_ROLLBACK_PROPS = ("programId", "subLedgerId", "value", "recipientIntegrationId", "transactionUUID")
+
+
+@dataclass
+class Outcome:
+    """The result of evaluating one request: what would be stored and what to answer."""
+
+    session: JsonObject | None
+    profile: JsonObject | None
+    effects: list[JsonObject] = field(default_factory=list)
+    campaigns: list[JsonObject] = field(default_factory=list)
+    failures: list[JsonObject] = field(default_factory=list)
+    event: JsonObject = field(default_factory=dict)
+
+
+def evaluate(
+    state: State,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    event: JsonObject | None = None,
+    campaign_ids: list[int] | None = None,
+) -> None:
+    """Run the rules (of ``campaign_ids`` only, when given) and fill the outcome's
+    effects, campaigns and failure reasons."""
+    session = outcome.session
+    context = RuleContext(
+        session=session,
+        profile=outcome.profile,
+        event=event,
+        coupon_codes=tuple(session.get("couponCodes") or ()) if session else (),
+        fake=state,
+        now=now,
+    )
+    for rule in state._rules:
+        if campaign_ids and rule.campaign_id not in campaign_ids:
+            continue
+        try:
+            specs = list(rule.rule(context) or ())
+        except Exception as exc:
+            raise ApiError(
+                500, f"fake rule {rule.name!r} raised {type(exc).__name__}: {exc}"
+            ) from exc
+        campaign = state.campaigns[rule.campaign_id]
+        if not specs:
+            outcome.failures.append(
+                {
+                    "campaignID": rule.campaign_id,
+                    "campaignName": campaign["name"],
+                    "rulesetID": campaign["activeRulesetId"],
+                    "ruleIndex": rule.rule_index,
+                    "ruleName": rule.name,
+                    "details": "the rule returned no effects",
+                }
+            )
+            continue
+        if campaign not in outcome.campaigns:
+            outcome.campaigns.append(campaign)
+        for spec in specs:
+            outcome.effects.append(_effect(state, rule, campaign, spec))
+
+
+def _effect(state: State, rule: RegisteredRule, campaign: JsonObject, spec: Any) -> JsonObject:
+    if not (
+        isinstance(spec, tuple)
+        and len(spec) == 2
+        and isinstance(spec[0], str)
+        and isinstance(spec[1], Mapping)
+    ):
+        raise ApiError(
+            500, f"fake rule {rule.name!r} returned {spec!r}, not an (effect_type, props) pair"
+        )
+    effect_type, props = spec
+    needed = _COMMITTED_PROPS.get(effect_type, ())
+    if any(key not in props for key in needed):
+        raise ApiError(
+            500,
+            f"fake rule {rule.name!r} returned a {effect_type} effect without "
+            + " or ".join(needed),
+        )
+    effect: JsonObject = {
+        "campaignId": rule.campaign_id,
+        "rulesetId": campaign["activeRulesetId"],
+        "ruleIndex": rule.rule_index,
+        "ruleName": rule.name,
+        "effectType": effect_type,
+        "props": dict(props),
+    }
+    if effect_type == "acceptCoupon" and props["value"] in state.coupons:
+        effect["triggeredByCoupon"] = state.coupons[props["value"]]["id"]
+    return effect
+
+
+def apply(
+    state: State,
+    effects: list[JsonObject],
+    profile: JsonObject | None,
+    sign: int,
+    *,
+    coupons: bool,
+) -> None:
+    """Write the lasting consequences of effects to the state (``sign=-1`` undoes them).
+
+    Accepted coupons count as redeemed (only when ``coupons``), loyalty points move.
+    """
+    profile_id = profile["integrationId"] if profile else ""
+    for effect in effects:
+        props = effect["props"]
+        kind = effect["effectType"]
+        if kind == "acceptCoupon" and coupons and props["value"] in state.coupons:
+            state.coupons[props["value"]]["usageCounter"] += sign
+            key = (props["value"], profile_id)
+            state._redemptions[key] = state._redemptions.get(key, 0) + sign
+        elif kind in ("addLoyaltyPoints", "deductLoyaltyPoints"):
+            recipient = props.get("recipientIntegrationId") or profile_id
+            points = props["value"] if kind == "addLoyaltyPoints" else -props["value"]
+            balances = state.loyalty.setdefault(recipient, {})
+            program_id = props["programId"]
+            balances[program_id] = round(balances.get(program_id, 0.0) + sign * points, 2)
+
+
+def commit_now(state: State, outcome: Outcome, now: datetime) -> None:
+    """Persist an event or profile evaluation: loyalty moves at once, no coupon use."""
+    apply(state, outcome.effects, outcome.profile, 1, coupons=False)
+    if outcome.profile is not None:
+        store_profile(state, outcome.profile, now)
+
+
+def rollback_of(effect: JsonObject) -> JsonObject | None:
+    """The effect undoing a committed effect when its closed session is cancelled."""
+    props = effect["props"]
+    kind = effect["effectType"]
+    if kind == "acceptCoupon":
+        rollback: JsonObject = {"effectType": "rollbackCoupon", "props": {"value": props["value"]}}
+    elif kind == "setDiscount":
+        rollback = {
+            "effectType": "rollbackDiscount",
+            "props": {"name": props["name"], "value": props["value"]},
+        }
+    elif kind in ("addLoyaltyPoints", "deductLoyaltyPoints"):
+        added = kind == "addLoyaltyPoints"
+        rollback = {
+            "effectType": "rollbackAddedLoyaltyPoints"
+            if added
+            else "rollbackDeductedLoyaltyPoints",
+            "props": {key: props[key] for key in _ROLLBACK_PROPS if key in props},
+        }
+    else:
+        return None
+    for key in ("campaignId", "rulesetId", "ruleIndex", "ruleName"):
+        rollback[key] = effect[key]
+    return rollback
+
+
+def new_event(
+    state: State,
+    event_type: str,
+    *,
+    session_id: str,
+    profile_id: str,
+    effects: list[JsonObject],
+    now: datetime,
+    attributes: JsonObject | None = None,
+    store_integration_id: str | None = None,
+) -> JsonObject:
+    """The event (Event) an evaluation records, with its effects in the compact form."""
+    built: JsonObject = {
+        "id": new_id(state, "event"),
+        "created": timestamp(now),
+        "applicationId": state.application_id,
+        "profileId": profile_id,
+        "type": event_type,
+        "attributes": attributes or {},
+        "sessionId": session_id,
+        "effects": [legacy_effect(effect) for effect in effects],
+        "ledgerEntries": [],
+    }
+    if store_integration_id:
+        built["storeIntegrationId"] = store_integration_id
+    return built
+
+
+def state_v2(state: State, outcome: Outcome, content: set[str]) -> JsonObject:
+    """An IntegrationStateV2 with the parts ``content`` (responseContent) asks for."""
+    profile = outcome.profile
+    profile_id = profile["integrationId"] if profile else ""
+    answer: JsonObject = {
+        "effects": outcome.effects,
+        "createdCoupons": [],
+        "createdReferrals": [],
+    }
+    if "customerSession" in content and outcome.session is not None:
+        answer["customerSession"] = outcome.session
+    if "customerProfile" in content and profile is not None:
+        answer["customerProfile"] = profile
+    if "triggeredCampaigns" in content:
+        answer["triggeredCampaigns"] = outcome.campaigns
+    if "ruleFailureReasons" in content:
+        answer["ruleFailureReasons"] = outcome.failures
+    if "loyalty" in content:
+        answer["loyalty"] = loyalty(state.loyalty.get(profile_id, {}))
+    if "event" in content:
+        answer["event"] = outcome.event
+    session = outcome.session or {}
+    if "coupons" in content:
+        codes = session.get("couponCodes") or []
+        answer["coupons"] = [
+            coupon_view(state, state.coupons[code], profile_id)
+            for code in codes
+            if code in state.coupons
+        ]
+    referral = state.referrals.get(session.get("referralCode") or "")
+    if "referral" in content and referral is not None:
+        answer["referral"] = {**referral, "referredCustomers": []}
+    for part in _EMPTY_PARTS:
+        if part in content:
+            answer[part] = []
+    return answer
+
+
+def state_v1(state: State, outcome: Outcome, session: JsonObject) -> JsonObject:
+    """A legacy IntegrationState: session, profile and event, plus loyalty and coupon."""
+    profile = outcome.profile or new_profile(
+        0, "", state.account_id, parse_timestamp(session["created"])
+    )
+    answer: JsonObject = {
+        "session": legacy_session(session, discounts_of(outcome.effects)),
+        "profile": profile,
+        "event": outcome.event,
+    }
+    balances = state.loyalty.get(profile["integrationId"]) if profile["integrationId"] else None
+    if balances:
+        answer["loyalty"] = loyalty(balances)
+    codes = session.get("couponCodes") or []
+    if codes and codes[0] in state.coupons:
+        answer["coupon"] = state.coupons[codes[0]]
+    return answer

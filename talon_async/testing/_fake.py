@@ -1,0 +1,247 @@
+"""FakeTalon: the public face of the fake, its areas' state and methods on one server."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from .._client import TalonClient
+from ..auth import ApiKeyV1, Bearer
+from ._area import SeedError
+from ._areas import Areas
+from ._faults import Faults
+from ._http import HttpServer, RecordedRequest
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
+class FakeOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`FakeTalon`, for :meth:`FakeTalon.in_thread`."""
+
+    api_key: str
+    application_id: int
+    application_key: str
+    manager_token: str
+    account_id: int
+    host: str
+    port: int
+    on_request: Callable[[RecordedRequest], None] | None
+
+
+class FakeTalon(Areas):
+    """An in-process fake of the Talon.One Integration API on ``http://127.0.0.1:<port>``.
+
+    Use it as ``async with FakeTalon() as fake:`` (or :meth:`start` / :meth:`close`)
+    on the running event loop, or as ``with FakeTalon.in_thread() as fake:`` from
+    synchronous code, then talk to ``fake.url``, e.g. through ``fake.client()``. It
+    listens on ``host`` and ``port`` (default: a free port of 127.0.0.1). Its state is plain JSON
+    (wire names, camelCase) that tests may read and change:
+
+    * ``profiles``: customer profiles (CustomerProfile) by integration ID;
+    * ``sessions``: customer sessions (CustomerSessionV2) by integration ID;
+    * ``events``: events recorded by ``trackEvent`` (Event), oldest first;
+    * ``coupons``: coupons (Coupon) by code, see :meth:`add_coupon`;
+    * ``reservations``: integration IDs of the profiles holding each coupon code;
+    * ``referrals``: referrals (Referral) by code;
+    * ``audiences``: audiences (``{"id", "name"}``) by ID, see :meth:`add_audience`;
+    * ``loyalty``: points per loyalty program ID, by profile integration ID;
+    * ``campaigns``: the campaigns of the rules (Campaign) by ID, see :meth:`add_rule`.
+
+    Every request is recorded in ``requests``; ``faults`` injects failures. Accepted
+    credentials: ``Authorization: ApiKey-v1 <api_key>``, a ``Content-Signature`` made
+    with ``application_id`` and ``application_key``, and (for customer audiences only)
+    ``Authorization: Bearer <manager_token>``. ``on_request`` is called (on the fake's
+    loop) with each request once it is answered or dropped.
+
+    How it behaves, as the API does:
+
+    * profiles are created on first use (sessions, events, profile updates, referrals,
+      reservations, audience additions);
+    * sessions go open -> closed -> cancelled or open -> cancelled; another transition
+      answers 400, and repeating the state of a closed or cancelled session changes
+      nothing. Closing redeems the accepted coupons, credits loyalty points and counts
+      the sale on the profile; cancelling a closed session undoes that with rollback
+      effects. Events and profile updates credit points at once;
+    * ``dry=true`` evaluates the rules and answers, but stores nothing; a dry session
+      update considers its own payload only, not the session's earlier updates;
+    * ``responseContent`` chooses the optional parts of an IntegrationStateV2;
+    * a second update of a session or profile arriving while the first is still being
+      handled (e.g. delayed by a fault) answers 409.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str = "fake-api-key",
+        application_id: int = 1,
+        application_key: str = "5f3c9a1be07d4c2a8e6b1f0d9a7c3e52",
+        manager_token: str = "fake-manager-token",
+        account_id: int = 1,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_request: Callable[[RecordedRequest], None] | None = None,
+    ) -> None:
+        super().__init__(application_id=application_id, account_id=account_id)
+        bytes.fromhex(application_key)  # a ValueError now rather than on every request
+        self.api_key = api_key
+        self.application_key = application_key
+        self.manager_token = manager_token
+        self.host = host
+        self.port = port
+        self.faults = Faults()
+        self.requests: list[RecordedRequest] = []
+        self._server = HttpServer(
+            self, self, self.all_routes(), self.faults, self.requests, on_request
+        )
+        self._url: str | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL of the running fake, e.g. ``http://127.0.0.1:40123``."""
+        if self._url is None:
+            raise RuntimeError("the fake is not running; use `async with FakeTalon()` or start()")
+        return self._url
+
+    async def start(self) -> None:
+        """Start serving on the running event loop."""
+        self._url = await self._server.start(self.host, self.port)
+
+    async def close(self) -> None:
+        """Stop serving (delayed requests still waiting are dropped); safe to call twice."""
+        self._url = None
+        await self._server.close()
+
+    async def __aenter__(self) -> FakeTalon:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @classmethod
+    @contextmanager
+    def in_thread(cls, **options: Unpack[FakeOptions]) -> Iterator[FakeTalon]:
+        """Run a new fake on its own event loop in a background thread, for synchronous code.
+
+        ``with FakeTalon.in_thread() as fake:`` gives a running fake, stopped at the end
+        of the block; ``options`` are those of :class:`FakeTalon`. Its seeding methods,
+        ``faults``, ``requests``, ``reset()``, ``url`` and ``api_key`` may be used from
+        any thread: requests are handled while holding ``fake.lock``, which the seeding
+        methods take too (take it yourself to read several collections consistently).
+        """
+        fake = cls(**options)
+        ready: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = Future()
+
+        async def serve() -> None:
+            stop = asyncio.Event()
+            try:
+                await fake.start()
+            except BaseException as error:
+                ready.set_exception(error)
+                return
+            ready.set_result((asyncio.get_running_loop(), stop))
+            try:
+                await stop.wait()
+            finally:
+                await fake.close()
+
+        thread = threading.Thread(target=asyncio.run, args=(serve(),), name="FakeTalon")
+        thread.start()
+        try:
+            loop, stop = ready.result()
+        except BaseException:
+            thread.join()
+            raise
+        try:
+            yield fake
+        finally:
+            loop.call_soon_threadsafe(stop.set)
+            thread.join()
+
+    def client(self, **kwargs: Any) -> TalonClient:
+        """A TalonClient bound to this fake, authenticating with its API key and manager
+        token unless ``auth`` is given; other keyword arguments go to TalonClient."""
+        kwargs.setdefault("auth", [ApiKeyV1(self.api_key), Bearer(self.manager_token)])
+        return TalonClient(self.url, **kwargs)
+
+    def reset(self) -> None:
+        """Forget all state, rules, recorded requests and faults (the server keeps running)."""
+        with self.lock:
+            self.clear_state()
+            self.requests.clear()
+            self.faults.clear()
+
+    # -- seeding -------------------------------------------------------------------------
+
+    def seed(self, data: Mapping[str, Any]) -> None:
+        """Add what ``data`` describes, as a seed file does (see :meth:`seed_file`).
+
+        Raises :class:`SeedError` naming the first problem.
+        """
+        loaders = self.all_seeds()
+        unknown = sorted(set(data) - set(loaders))
+        if unknown:
+            known = ", ".join(sorted(loaders))
+            raise SeedError(f"unknown key {unknown[0]!r} (a seed may have {known})")
+        with self.lock:
+            for key, loader in loaders.items():
+                if key in data:
+                    loader(self, data[key])
+
+    def seed_file(self, path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Load a JSON or (Python 3.11+) TOML seed file; returns what it holds.
+
+        Its keys are lists of objects with the API's (camelCase) member names:
+        ``coupons`` (``value``, ``usageLimit``, ``expiryDate``, ...), ``rules`` (a
+        ready-made rule by name and its parameters: ``{"rule": "coupon_codes",
+        "percent": 10}``), ``profiles``, ``audiences`` and ``referrals``. Raises
+        :class:`SeedError` with the file name and the first problem.
+        """
+        file = Path(path)
+        try:
+            data = _read_seed(file)
+            if not isinstance(data, dict):
+                raise SeedError("the seed must be an object of lists")
+            self.seed(data)
+        except (OSError, ValueError) as error:
+            raise SeedError(f"{file}: {error}") from None
+        return data
+
+
+def _read_seed(file: Path) -> Any:
+    if file.suffix.lower() != ".toml":
+        return json.loads(file.read_text(encoding="utf-8"))
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return _json_like(tomllib.loads(file.read_text(encoding="utf-8")))
+    raise SeedError("a TOML seed needs Python 3.11 or later (tomllib); use a JSON seed")
+
+
+def _json_like(value: Any) -> Any:
+    """TOML's dates and times as the RFC 3339 strings a JSON seed would hold."""
+    if isinstance(value, dict):
+        return {key: _json_like(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_like(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return value

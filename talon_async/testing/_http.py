@@ -1,0 +1,377 @@
+"""The HTTP core of the fake: routes, matching, authentication, the request log, faults.
+
+Every request is recorded, then goes through the faults, the route table (404/405),
+authentication (401), body validation (400) and finally its area's handler, which runs
+synchronously while holding the state's lock. The route table is the list of every
+area's routes, handed over by :class:`FakeTalon`; nothing here knows any operation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+from aiohttp import web
+from aiohttp.typedefs import Handler as AiohttpHandler
+
+from ._faults import Faults
+from ._schema import Schema, validate
+from ._state import State
+from ._wire import Answer, ApiError, error_body, error_item
+
+_MAX_BODY_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Call:
+    """One authenticated request: path parameters, query and the validated JSON body."""
+
+    params: Mapping[str, str]
+    query: Mapping[str, str]
+    body: Any
+
+    def flag(self, name: str) -> bool:
+        """A ``true``/``false`` query parameter (false when absent); 400 otherwise."""
+        value = self.query.get(name, "false")
+        if value not in ("true", "false"):
+            raise _bad_query(name, f"{name} must be true or false")
+        return value == "true"
+
+    def yes_no(self, name: str, default: str) -> bool:
+        """A ``yes``/``no`` query parameter (``default`` when absent); 400 otherwise."""
+        value = self.query.get(name, default)
+        if value not in ("yes", "no"):
+            raise _bad_query(name, f"{name} must be yes or no")
+        return value == "yes"
+
+
+def _bad_query(name: str, details: str) -> ApiError:
+    return ApiError(
+        400,
+        "Invalid query parameter",
+        [error_item("Invalid parameter", details, parameter=name)],
+    )
+
+
+Handler = Callable[[State, Call], Answer]
+"""An operation: gets the state (its lock held) and the call; answers or raises ApiError."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation: method, path pattern (``{name}`` segments), auth and body schema.
+
+    ``exclusive`` names the path parameter of the entity the operation updates: while one
+    such request is handled, another one for the same entity (same resource, v1 or v2)
+    gets a 409, as the API answers parallel updates.
+    """
+
+    method: str
+    pattern: tuple[str, ...]
+    handler: Handler
+    schema: Schema | None = None
+    manager_auth: bool = False
+    exclusive: str | None = None
+
+
+def route(
+    method: str,
+    path: str,
+    handler: Handler,
+    schema: Schema | None = None,
+    *,
+    manager_auth: bool = False,
+    exclusive: str | None = None,
+) -> Route:
+    """A route for ``path`` as the spec writes it, e.g. ``/v1/referrals/{code}``."""
+    pattern = tuple(path.strip("/").split("/"))
+    return Route(method, pattern, handler, schema, manager_auth, exclusive)
+
+
+@dataclass
+class RecordedRequest:
+    """One request the fake received, in arrival order (``fake.requests``).
+
+    ``path`` is percent-decoded, ``raw_path`` is as sent (both without the query);
+    ``headers`` keeps the header names as the client spelled them. ``status`` is the
+    status answered, or None while in progress or when the connection was dropped;
+    ``duration`` the seconds it took, once done.
+    """
+
+    method: str
+    path: str
+    raw_path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    status: int | None = field(default=None)
+    duration: float | None = field(default=None)
+
+    @property
+    def json(self) -> Any:
+        """The body parsed as JSON, or None when it is empty or not JSON."""
+        try:
+            return json.loads(self.body) if self.body.strip() else None
+        except ValueError:
+            return None
+
+
+class Credentials(Protocol):
+    """What the fake accepts: an API key, a Content-Signature key, a manager token."""
+
+    api_key: str
+    application_id: int
+    application_key: str
+    manager_token: str
+
+
+class HttpServer:
+    """Serves the routes over the state on one aiohttp server; records every request."""
+
+    def __init__(
+        self,
+        state: State,
+        credentials: Credentials,
+        routes: Sequence[Route],
+        faults: Faults,
+        requests: list[RecordedRequest],
+        on_request: Callable[[RecordedRequest], None] | None = None,
+    ) -> None:
+        self._state = state
+        self._credentials = credentials
+        self._routes = routes
+        self._faults = faults
+        self._requests = requests
+        self._on_request = on_request
+        self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
+        self._in_flight: set[tuple[str, str]] = set()
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    async def start(self, host: str, port: int) -> str:
+        """Start serving; returns the base URL."""
+        if self._runner is not None:
+            raise RuntimeError("this FakeTalon is already running")
+        self._closing = asyncio.Event()
+        # No aiohttp routes: every request, whatever its path holds (a newline, say), goes
+        # through the one middleware to the fake's own routing, log and authentication.
+        app = web.Application(client_max_size=_MAX_BODY_BYTES, middlewares=[self._everything])
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, host, port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        bound = runner.addresses[0][1]
+        return f"http://[{host}]:{bound}" if ":" in host else f"http://{host}:{bound}"
+
+    async def close(self) -> None:
+        """Stop serving (delayed requests still waiting are dropped); safe to call twice."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            self._closing.set()
+            await runner.cleanup()
+
+    @web.middleware
+    async def _everything(
+        self, request: web.Request, handler: AiohttpHandler
+    ) -> web.StreamResponse:
+        return await self._handle(request)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        raw_path = request.raw_path.split("?", 1)[0]
+        record = RecordedRequest(
+            method=request.method,
+            path=unquote(raw_path),
+            raw_path=raw_path,
+            query=dict(request.query),
+            headers=dict(request.headers),
+            body=await request.read(),
+        )
+        self._requests.append(record)
+        match = self._match(record.method, record.raw_path)
+        key = None
+        if isinstance(match, tuple):
+            matched, params = match
+            if matched.exclusive is not None:
+                key = (matched.pattern[1], params[matched.exclusive])  # (customer_sessions, s-1)
+        if key is not None and key in self._in_flight:
+            answer: Answer | None = _conflict()
+        else:
+            if key is not None:
+                self._in_flight.add(key)
+            try:
+                answer = await self._answer(record, match)
+            finally:
+                if key is not None:
+                    self._in_flight.discard(key)
+        if answer is not None:
+            record.status = answer.status
+        record.duration = time.perf_counter() - started
+        if self._on_request is not None:
+            self._on_request(record)
+        if answer is None:
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()
+        return _response(answer)
+
+    async def _answer(
+        self, record: RecordedRequest, match: tuple[Route, dict[str, str]] | Answer
+    ) -> Answer | None:
+        """Apply the faults around the operation; None means: drop the connection."""
+        faults = self._faults
+        delay = faults.take_delay(record.method, record.path)
+        if delay:
+            try:
+                await asyncio.wait_for(self._closing.wait(), delay)
+            except asyncio.TimeoutError:
+                pass
+            else:
+                return None
+        before = faults.take_before(record.method, record.path)
+        if before == "drop":
+            return None
+        if before is not None:
+            return before
+        with self._state.lock:
+            answer = self._run(record, match)
+        if faults.take_drop_after(record.method, record.path):
+            return None
+        return answer
+
+    def _run(self, record: RecordedRequest, match: tuple[Route, dict[str, str]] | Answer) -> Answer:
+        if isinstance(match, Answer):
+            return match
+        matched, params = match
+        if not self._authorized(record, matched):
+            return Answer(
+                401,
+                error_body(
+                    401,
+                    "Unauthorized",
+                    [
+                        error_item(
+                            "Unauthorized",
+                            "missing or invalid credentials",
+                            parameter="Authorization",
+                        )
+                    ],
+                ),
+            )
+        body = None
+        try:
+            if matched.schema is not None:
+                body = _parse_body(record.body)
+                problems = validate(body, matched.schema)
+                if problems:
+                    raise ApiError(400, "Invalid request body", problems)
+            return matched.handler(self._state, Call(params, record.query, body))
+        except ApiError as error:
+            return error.answer
+
+    def _authorized(self, record: RecordedRequest, matched: Route) -> bool:
+        credentials = self._credentials
+        headers = {name.lower(): value for name, value in record.headers.items()}
+        authorization = headers.get("authorization", "")
+        if _same(authorization, f"ApiKey-v1 {credentials.api_key}"):
+            return True
+        if matched.manager_auth:
+            return _same(authorization, f"Bearer {credentials.manager_token}")
+        parts = dict(
+            part.strip().partition("=")[::2]
+            for part in headers.get("content-signature", "").split(";")
+        )
+        signing_key = bytes.fromhex(credentials.application_key)
+        expected = hmac.new(signing_key, record.body, hashlib.md5).hexdigest()
+        return parts.get("signer") == str(credentials.application_id) and _same(
+            parts.get("signature", ""), expected
+        )
+
+    def _match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | Answer:
+        """The route and decoded path parameters of a request, or a 404/405 answer."""
+        segments = [unquote(segment) for segment in raw_path.strip("/").split("/")]
+        allowed = []
+        for candidate in self._routes:
+            if len(candidate.pattern) != len(segments):
+                continue
+            params = {}
+            for expected, actual in zip(candidate.pattern, segments, strict=True):
+                if expected.startswith("{"):
+                    if not actual:
+                        break
+                    params[expected[1:-1]] = actual
+                elif expected != actual:
+                    break
+            else:
+                if candidate.method == method:
+                    return candidate, params
+                allowed.append(candidate.method)
+        if allowed:
+            return Answer(405, error_body(405, "Method not allowed"), {"Allow": ", ".join(allowed)})
+        return Answer(404, error_body(404, "Not found", [error_item("Not found", raw_path)]))
+
+
+def _same(given: str, expected: str) -> bool:
+    """Compare a credential in constant time (any characters, unlike compare_digest on str)."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape")
+    )
+
+
+def _parse_body(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ApiError(
+            400,
+            "Invalid request body",
+            [error_item("Malformed JSON", f"the body is not valid JSON: {exc}", pointer="/")],
+        ) from None
+
+
+def _conflict() -> Answer:
+    return Answer(
+        409,
+        error_body(
+            409,
+            "Conflict",
+            [
+                error_item(
+                    "Parallel requests",
+                    "another request is updating this entity; send requests sequentially",
+                )
+            ],
+        ),
+    )
+
+
+def _response(answer: Answer) -> web.Response:
+    headers = dict(answer.headers)
+    if answer.body is None:
+        return web.Response(status=answer.status, headers=headers)
+    if isinstance(answer.body, bytes):
+        content_type = "text/html" if answer.body.lstrip().startswith(b"<") else "text/plain"
+        return web.Response(
+            status=answer.status, body=answer.body, headers=headers, content_type=content_type
+        )
+    return web.Response(
+        status=answer.status,
+        body=json.dumps(answer.body).encode(),
+        headers=headers,
+        content_type="application/json",
+    )
