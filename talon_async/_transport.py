@@ -85,6 +85,9 @@ _ERROR_BODY_PARSED_UP_TO = 1024 * 1024
 """Talon.One error bodies are small; a larger one (a proxy's page) is only excerpted."""
 
 _OPTIONS = frozenset(CallOptions.__annotations__)
+_NO_BODY_HEADERS = frozenset({"Content-Type"})
+"""aiohttp labels the empty body of a PUT or POST as application/octet-stream; the API
+gets no Content-Type for a request without a body."""
 
 _RESERVED_HEADERS = frozenset(
     {
@@ -445,7 +448,9 @@ class Transport:
             )
         url = self.base_url + path
         if operation.query:
-            url += "?" + urlencode(operation.query, doseq=True)
+            # Commas stay literal: they separate the items of a list the API reads as one
+            # comma-separated value (and an item cannot hold one, see Query.strings).
+            url += "?" + urlencode(operation.query, doseq=True, safe=",")
         return url
 
     async def send(self, operation: Operation[T], options: CallOptions) -> T:
@@ -583,6 +588,7 @@ class Transport:
                 headers=sent,
                 timeout=timeout,
                 allow_redirects=False,
+                skip_auto_headers=None if body is not None else _NO_BODY_HEADERS,
                 auto_decompress=False,  # _read inflates, within max_response_bytes
             ) as response:
                 status = response.status

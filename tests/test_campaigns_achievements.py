@@ -90,7 +90,7 @@ CASES: dict[str, WireCase] = {
             end_before=datetime(2024, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
         ),
         "GET", "/v1/integration/campaigns",
-        "pageSize=50&skip=100&campaignIds=11%2C20"
+        "pageSize=50&skip=100&campaignIds=11,20"
         f"&startAfter={MOMENT_IN_QUERY}"
         "&startBefore=2024-05-30T15%3A04%3A05%2B07%3A00"
         "&endAfter=2024-05-31T15%3A04%3A05%2B07%3A00"
@@ -113,8 +113,8 @@ CASES: dict[str, WireCase] = {
             skip=0,
         ),
         "GET", "/v1/customer_profiles/customer%201%2F%C3%BC/achievements",
-        "campaignIds=11%2C20&achievementIds=6&achievementStatus=active%2Cscheduled"
-        "&currentProgressStatus=inprogress%2Ccompleted&pageSize=1000&skip=0",
+        "campaignIds=11,20&achievementIds=6&achievementStatus=active,scheduled"
+        "&currentProgressStatus=inprogress,completed&pageSize=1000&skip=0",
         None, 200, {"totalResultSize": 1, "data": [ACHIEVEMENT]},
         GetCustomerAchievements200Response,
     ),
@@ -129,7 +129,7 @@ CASES: dict[str, WireCase] = {
             skip=20,
         ),
         "GET", "/v1/customer_profiles/customer1/achievements/321",
-        f"progressStatus=inprogress%2Ccompleted&startDate={MOMENT_IN_QUERY}"
+        f"progressStatus=inprogress,completed&startDate={MOMENT_IN_QUERY}"
         "&endDate=2024-06-28T15%3A04%3A05%2B07%3A00&pageSize=10&skip=20",
         None, 200, {"totalResultSize": 21, "data": [PROGRESS]},
         GetCustomerAchievementHistory200Response,
@@ -198,8 +198,8 @@ async def test_campaign_pages_are_fetched_as_they_are_needed(
     assert seen == [1, 2, 3]
     # The third item is on the second page; the third page is never asked for.
     assert [r.query_string for r in server.received] == [
-        "pageSize=2&skip=0&campaignIds=1%2C2%2C3%2C4%2C5",
-        "pageSize=2&skip=2&campaignIds=1%2C2%2C3%2C4%2C5",
+        "pageSize=2&skip=0&campaignIds=1,2,3,4,5",
+        "pageSize=2&skip=2&campaignIds=1,2,3,4,5",
     ]
 
 
