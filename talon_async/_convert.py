@@ -153,13 +153,14 @@ def _received_int(value: Any, where: str) -> Any:
     return _deviation(where, "an integer", value)
 
 
-def _received_datetime(value: Any, where: str) -> Any:
-    if type(value) is str:
-        try:
-            return parse_datetime(value)
-        except ValueError:
-            pass
-    return _deviation(where, "an RFC 3339 timestamp", value)
+@functools.lru_cache(maxsize=1024)
+def _moment(text: str) -> datetime | None:
+    """The datetime of an RFC 3339 timestamp, None if it is none. Cached: an answer repeats
+    its timestamps (one creation time for many objects), and answers repeat them too."""
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
 
 
 _parse_uuid = functools.lru_cache(maxsize=1024)(UUID)
@@ -373,9 +374,13 @@ def _received(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) ->
             f"{v} if {v}.__class__ is float else float({v}) if {v}.__class__ is int "
             f"else {deviation}"
         )
-    if hint in (datetime, UUID):
-        check = gen.name(_received_datetime if hint is datetime else _received_uuid)
-        return f"{check}({v}, {where!r})"
+    if hint is datetime:
+        return (
+            f"(d if {v}.__class__ is str and (d := {gen.name(_moment)}({v})) is not None "
+            f"else {deviation})"
+        )
+    if hint is UUID:
+        return f"{gen.name(_received_uuid)}({v}, {where!r})"
     if hint == dict[str, Any]:
         return f"{v} if {v}.__class__ is dict else {deviation}"
     if _is_model(hint):
@@ -437,7 +442,6 @@ def _received_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, whe
     """The expression decoding a field whose model depends on a kind named in the JSON."""
     member, models, inside = _kind(attribute)  # type: ignore[misc]
     hooks = {name: converter.get_structure_hook(model) for name, model in models.items()}
-    pick = gen.name(lambda kind: hooks.get(kind) if kind.__class__ is str else None)
     kind = (
         f"({v}.get({member!r}) if {v}.__class__ is dict else None)"
         if inside
@@ -445,7 +449,8 @@ def _received_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, whe
     )
     typed = f"h({v}) if {v}.__class__ is dict else __deviation({where!r}, 'an object', {v})"
     # A kind this version does not know (or none at all) keeps the parsed value.
-    return f"({typed}) if (h := {pick}({kind})) is not None else {v}"
+    found = f"(k := {kind}).__class__ is str and (h := {gen.name(hooks.get)}(k)) is not None"
+    return f"({typed}) if {found} else {v}"
 
 
 def _sent_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, where: str) -> str:
