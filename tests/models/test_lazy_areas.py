@@ -31,3 +31,39 @@ def test_areas_load_on_first_use() -> None:
         "assert 'talon_async.models.achievements' not in loaded()\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+
+
+def test_the_type_checkers_imports_match_the_table() -> None:
+    # Type checkers and IDEs read the explicit imports under TYPE_CHECKING, the run time
+    # reads _AREAS: both must name the same models in the same modules.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(models.__file__).read_text("utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
+    )
+    imported: dict[str, list[str]] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom) and node.module is not None
+        assert all(alias.asname == alias.name for alias in node.names)  # explicit re-exports
+        imported.setdefault(node.module, []).extend(alias.name for alias in node.names)
+    assert {area: sorted(names) for area, names in imported.items()} == {
+        area: sorted(names) for area, names in models._AREAS.items()
+    }
+
+
+def test_the_package_loads_no_model_no_converter_and_no_aiohttp() -> None:
+    code = (
+        "import sys\n"
+        "import talon_async\n"
+        "from talon_async import TalonClient\n"
+        "import talon_async.models\n"
+        "loaded = [m for m in sys.modules if m.startswith('talon_async.models.')"
+        " or m in ('aiohttp', 'cattrs', 'orjson', 'talon_async._convert')]\n"
+        "assert not loaded, loaded\n"
+        "assert {'CartItem', 'CatalogAction'} <= set(dir(talon_async.models))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
