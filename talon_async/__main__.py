@@ -21,9 +21,10 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from . import ApiKeyV1, NotFoundError, TalonClient, TalonError
+from ._version import __version__
 from .models import (
     AcceptCouponEffectProps,
     AddLoyaltyPointsEffectProps,
@@ -183,9 +184,15 @@ class Demo:
             ),
         )
         if closed is not None and closed.customer_session is not None:
+            total = closed.customer_session.total
+            discounts = sum(
+                effect.props.value
+                for effect in closed.effects
+                if isinstance(effect.props, SetDiscountEffectProps)
+            )
             print(
-                f"      session {closed.customer_session.state}, "
-                f"total {closed.customer_session.total:.2f}"
+                f"      session {closed.customer_session.state}: total {total:.2f}, "
+                f"discounts -{discounts:.2f}, to pay {total - discounts:.2f}"
             )
 
 
@@ -195,11 +202,16 @@ async def demo(base_url: str | None, api_key: str | None, dry: bool) -> int:
             from .testing import FakeTalon, coupon_codes, loyalty_points
 
             fake = await stack.enter_async_context(FakeTalon())
-            fake.add_coupon(COUPON)
-            fake.add_rule(coupon_codes(percent=10), name="10% off with a welcome coupon")
-            fake.add_rule(loyalty_points(1, 1.0), name="1 point per euro")
-            client = fake.client()
             print(f"talon_async demo against the built-in fake API at {fake.url}")
+            fake.add_coupon(COUPON)
+            print(f"      seeded: coupon {COUPON}")
+            for rule, name in [
+                (coupon_codes(percent=10), "10% off the cart with a valid coupon"),
+                (loyalty_points(1, 1.0), "1 loyalty point per euro in program 1"),
+            ]:
+                campaign = fake.add_rule(rule, name=name)
+                print(f"      seeded: rule {name!r} (campaign {campaign})")
+            client = fake.client()
         else:
             if not api_key:
                 print("set TALON_API_KEY to run the demo against a deployment", file=sys.stderr)
@@ -264,11 +276,30 @@ def _hex_key(text: str) -> str:
     return text
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a usage error in one line, with exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _base_url(text: str) -> str:
+    from ._transport import normalize_base_url
+
+    try:
+        return normalize_base_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talon_async")
+    parser = _Parser(prog="python -m talon_async")
+    parser.add_argument("--version", action="version", version=f"talon_async {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("demo", help="run a cart flow against the fake or a deployment")
-    run.add_argument("--base-url", help="a Talon.One deployment (default: the built-in fake)")
+    run.add_argument(
+        "--base-url", type=_base_url, help="a Talon.One deployment (default: the built-in fake)"
+    )
     run.add_argument(
         "--no-dry-run",
         action="store_true",
@@ -286,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "fake":
         return serve_fake(fake, args)
+    if args.no_dry_run and args.base_url is None:
+        run.error("--no-dry-run needs --base-url")
     dry = args.base_url is not None and not args.no_dry_run
     return asyncio.run(demo(args.base_url, os.environ.get("TALON_API_KEY"), dry))
 

@@ -136,4 +136,6 @@ async def test_bad_options_are_one_line_usage_errors(args: list[str], error: str
     async with fake_server(*args) as server:
         assert await server.process.wait() == 2
         assert server.process.stderr is not None
-        assert error in (await server.process.stderr.read()).decode()
+        message = (await server.process.stderr.read()).decode()
+        assert message.startswith("python -m talon_async fake: error: ") and error in message
+        assert message.count("\n") == 1

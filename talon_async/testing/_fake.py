@@ -23,7 +23,7 @@ from ._faults import Faults
 from ._http import HttpServer, RecordedRequest
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
+    from typing_extensions import Self, Unpack
 
 
 class FakeOptions(TypedDict, total=False):
@@ -45,7 +45,8 @@ class FakeTalon(Areas):
     Use it as ``async with FakeTalon() as fake:`` (or :meth:`start` / :meth:`close`)
     on the running event loop, or as ``with FakeTalon.in_thread() as fake:`` from
     synchronous code, then talk to ``fake.url``, e.g. through ``fake.client()``. It
-    listens on ``host`` and ``port`` (default: a free port of 127.0.0.1). Its state is plain JSON
+    listens on ``host`` and ``port`` (default: a free port of 127.0.0.1). Seed it with the
+    ``add_...`` methods or :meth:`seed` / :meth:`seed_file`. Its state is plain JSON
     (wire names, camelCase) that tests may read and change:
 
     * ``profiles``: customer profiles (CustomerProfile) by integration ID;
@@ -124,7 +125,7 @@ class FakeTalon(Areas):
         self._url = None
         await self._server.close()
 
-    async def __aenter__(self) -> FakeTalon:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -138,7 +139,7 @@ class FakeTalon(Areas):
 
     @classmethod
     @contextmanager
-    def in_thread(cls, **options: Unpack[FakeOptions]) -> Iterator[FakeTalon]:
+    def in_thread(cls, **options: Unpack[FakeOptions]) -> Iterator[Self]:
         """Run a new fake on its own event loop in a background thread, for synchronous code.
 
         ``with FakeTalon.in_thread() as fake:`` gives a running fake, stopped at the end
@@ -178,8 +179,13 @@ class FakeTalon(Areas):
 
     def client(self, **kwargs: Any) -> TalonClient:
         """A TalonClient bound to this fake, authenticating with its API key and manager
-        token unless ``auth`` is given; other keyword arguments go to TalonClient."""
+        token unless ``auth`` is given; other keyword arguments go to TalonClient.
+
+        It decodes strictly (``strict_responses=True``) unless told otherwise: against the
+        fake, an answer that deviates from the spec is a bug to see, not to tolerate.
+        """
         kwargs.setdefault("auth", [ApiKeyV1(self.api_key), Bearer(self.manager_token)])
+        kwargs.setdefault("strict_responses", True)
         return TalonClient(self.url, **kwargs)
 
     def reset(self) -> None:

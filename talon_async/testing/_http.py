@@ -154,10 +154,6 @@ class HttpServer:
         self._closing = asyncio.Event()
         self._in_flight: set[tuple[str, str]] = set()
 
-    @property
-    def running(self) -> bool:
-        return self._runner is not None
-
     async def start(self, host: str, port: int) -> str:
         """Start serving; returns the base URL."""
         if self._runner is not None:

@@ -220,10 +220,10 @@ ROUTES_WITH_PARAMETERS = [
     ROUTES_WITH_PARAMETERS,
     ids=[f"{r.method} /{'/'.join(r.pattern)}" for r in ROUTES_WITH_PARAMETERS],
 )
-@pytest.mark.parametrize("value", ["line%0Abreak", "%0A", "tab%09%0D%0Aend"])
 async def test_any_path_parameter_reaches_the_fakes_routing(
-    raw: Raw, talon_fake: FakeTalon, route: Route, value: str
+    raw: Raw, talon_fake: FakeTalon, route: Route
 ) -> None:
+    value = "%0Aline%09tab%0D%0Aend"  # aiohttp's own router matches no newline
     path = "/" + "/".join(value if s.startswith("{") else s for s in route.pattern)
     anonymous = await raw(route.method, path, auth=False)
     assert anonymous.status == 401

@@ -3,10 +3,12 @@
 An area module imports the core (``_area``, ``_http``, ``_state``, ``_engine``,
 ``_schema``, ``_wire``), never another area or the facade. It defines its handlers,
 ``(state, call) -> Answer`` functions, and one :class:`~talon_async.testing._area.Area`
-subclass with its ``ROUTES``, its seed-file ``SEEDS`` and its seeding methods. Adding an
-area: write its module, put its data in :class:`~talon_async.testing._state.State`, and
-add its class to the bases of :class:`Areas` below, the one list of areas: the router
-serves their routes, a seed file may use their keys and FakeTalon gets their methods.
+subclass with its ``ROUTES``, its seed-file ``SEEDS`` and its seeding methods.
+
+Adding an area: write its module, create its collections in ``State.clear_state`` (all
+the fake's data lives there), and add its class to the bases of :class:`Areas` below, the
+one list of areas: the router serves their routes, a seed may use their keys and
+FakeTalon gets their methods.
 """
 
 from __future__ import annotations
