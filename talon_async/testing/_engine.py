@@ -4,7 +4,8 @@ An evaluation runs the registered rules on an :class:`Outcome` (the session and 
 as they would be stored) and fills in its effects, triggered campaigns and rule failure
 reasons. :func:`apply` writes the lasting consequences of effects (coupon redemptions,
 loyalty points) to the state, or undoes them; :func:`rollback_of` gives the effect that
-announces such an undo. :func:`state_v2` and :func:`state_v1` shape the answers.
+announces such an undo, and :func:`returned_share` how much of an effect a return of cart
+items takes back. :func:`state_v2` and :func:`state_v1` shape the answers.
 """
 
 from __future__ import annotations
@@ -34,14 +35,30 @@ from ._wire import (
     timestamp,
 )
 
-_EMPTY_PARTS = ("awardedGiveaways", "campaignEligibility", "previousReturns")
+_EMPTY_PARTS = ("awardedGiveaways", "campaignEligibility")
 # Props the fake reads from the effects whose consequences it stores.
 _COMMITTED_PROPS = {
     "acceptCoupon": ("value",),
     "addLoyaltyPoints": ("programId", "value"),
     "deductLoyaltyPoints": ("programId", "value"),
 }
-_ROLLBACK_PROPS = ("programId", "subLedgerId", "value", "recipientIntegrationId", "transactionUUID")
+_ROLLBACK_PROPS = (
+    "programId",
+    "subLedgerId",
+    "value",
+    "recipientIntegrationId",
+    "transactionUUID",
+    "cartItemPosition",
+    "cartItemSubPosition",
+    "cardIdentifier",
+)
+# Effects whose value a return takes back in part: the prop naming the one cart item they
+# were granted on, or None when they were granted on the whole cart.
+RETURNABLE = {
+    "setDiscount": None,
+    "setDiscountPerItem": "position",
+    "addLoyaltyPoints": "cartItemPosition",
+}
 
 
 @dataclass
@@ -54,6 +71,8 @@ class Outcome:
     campaigns: list[JsonObject] = field(default_factory=list)
     failures: list[JsonObject] = field(default_factory=list)
     event: JsonObject = field(default_factory=dict)
+    returned: JsonObject | None = None
+    """The return (Return) a returnCartItems request made."""
 
 
 def evaluate(
@@ -169,17 +188,22 @@ def commit_now(state: State, outcome: Outcome, now: datetime) -> None:
         store_profile(state, outcome.profile, now)
 
 
-def rollback_of(effect: JsonObject) -> JsonObject | None:
-    """The effect undoing a committed effect when its closed session is cancelled."""
-    props = effect["props"]
+def rollback_of(effect: JsonObject, value: float | None = None) -> JsonObject | None:
+    """The effect undoing a committed effect (its ``value`` only, when given), or None
+    when the fake does not undo such effects."""
+    props = dict(effect["props"])
+    if value is not None:
+        props["value"] = value
     kind = effect["effectType"]
     if kind == "acceptCoupon":
         rollback: JsonObject = {"effectType": "rollbackCoupon", "props": {"value": props["value"]}}
-    elif kind == "setDiscount":
+    elif kind in ("setDiscount", "setDiscountPerItem"):
         rollback = {
             "effectType": "rollbackDiscount",
             "props": {"name": props["name"], "value": props["value"]},
         }
+        if "position" in props:
+            rollback["props"]["cartItemPosition"] = props["position"]
     elif kind in ("addLoyaltyPoints", "deductLoyaltyPoints"):
         added = kind == "addLoyaltyPoints"
         rollback = {
@@ -195,11 +219,59 @@ def rollback_of(effect: JsonObject) -> JsonObject | None:
     return rollback
 
 
+def returned_share(
+    effect: JsonObject, items: list[JsonObject], returned: Mapping[int, int]
+) -> float | None:
+    """How much of a committed effect's value a return takes back, or None for effects
+    that returns leave alone (coupons, deducted points, ...).
+
+    ``items`` are the session's cart items before the return, ``returned`` the units
+    returned per cart item position. An effect on one item gives back the returned share
+    of that item's remaining units; an effect on the whole cart the returned share of the
+    cart's remaining value. Returning what remains takes back all that remains.
+    """
+    kind = effect["effectType"]
+    if kind not in RETURNABLE:
+        return None
+    value: float = effect["props"]["value"]
+    position_prop = RETURNABLE[kind]
+    if position_prop is not None and position_prop in effect["props"]:
+        position = int(effect["props"][position_prop])
+        left = remaining_quantity(items[position]) if position < len(items) else 0
+        part, whole = float(returned.get(position, 0)), float(left)
+    else:
+        part = sum((items[p].get("price") or 0) * units for p, units in returned.items())
+        whole = sum((item.get("price") or 0) * remaining_quantity(item) for item in items)
+    if part >= whole:
+        return value if part else 0.0
+    return round(value * part / whole, 2)
+
+
+def grant_key(effect: JsonObject) -> tuple[Any, ...]:
+    """What identifies a grant across evaluations: rule, effect type, name, program, item."""
+    props = effect["props"]
+    position_prop = RETURNABLE.get(effect["effectType"])
+    return (
+        effect["campaignId"],
+        effect["ruleIndex"],
+        effect["effectType"],
+        props.get("name"),
+        props.get("programId"),
+        props.get(position_prop) if position_prop else None,
+    )
+
+
+def remaining_quantity(item: JsonObject) -> int:
+    """The units of a cart item not returned yet."""
+    returned: int = item.get("returnedQuantity") or 0
+    return int(item["quantity"]) - returned
+
+
 def new_event(
     state: State,
     event_type: str,
     *,
-    session_id: str,
+    session_id: str | None,
     profile_id: str,
     effects: list[JsonObject],
     now: datetime,
@@ -214,10 +286,11 @@ def new_event(
         "profileId": profile_id,
         "type": event_type,
         "attributes": attributes or {},
-        "sessionId": session_id,
         "effects": [legacy_effect(effect) for effect in effects],
         "ledgerEntries": [],
     }
+    if session_id is not None:
+        built["sessionId"] = session_id
     if store_integration_id:
         built["storeIntegrationId"] = store_integration_id
     return built
@@ -244,7 +317,17 @@ def state_v2(state: State, outcome: Outcome, content: set[str]) -> JsonObject:
         answer["loyalty"] = loyalty(state.loyalty.get(profile_id, {}))
     if "event" in content:
         answer["event"] = outcome.event
+    if "advancedEvent" in content:
+        answer["advancedEvent"] = outcome.event
     session = outcome.session or {}
+    if outcome.returned is not None:
+        answer["return"] = outcome.returned
+    if "previousReturns" in content:
+        answer["previousReturns"] = [
+            earlier
+            for earlier in state.returns
+            if earlier["sessionId"] == session.get("id") and earlier is not outcome.returned
+        ]
     if "coupons" in content:
         codes = session.get("couponCodes") or []
         answer["coupons"] = [

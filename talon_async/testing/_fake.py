@@ -51,7 +51,10 @@ class FakeTalon(Areas):
 
     * ``profiles``: customer profiles (CustomerProfile) by integration ID;
     * ``sessions``: customer sessions (CustomerSessionV2) by integration ID;
-    * ``events``: events recorded by ``trackEvent`` (Event), oldest first;
+    * ``returns``: returns of cart items (Return), oldest first;
+    * ``events``: tracked events, oldest first: those of ``trackEvent`` and
+      ``trackEventV2`` (Event) and the advanced ones of ``trackEventV3`` (EventV3, the
+      ones with an ``integrationId``);
     * ``coupons``: coupons (Coupon) by code, see :meth:`add_coupon`;
     * ``reservations``: integration IDs of the profiles holding each coupon code;
     * ``referrals``: referrals (Referral) by code;
@@ -69,14 +72,51 @@ class FakeTalon(Areas):
 
     * profiles are created on first use (sessions, events, profile updates, referrals,
       reservations, audience additions);
-    * sessions go open -> closed -> cancelled or open -> cancelled; another transition
-      answers 400, and repeating the state of a closed or cancelled session changes
-      nothing. Closing redeems the accepted coupons, credits loyalty points and counts
-      the sale on the profile; cancelling a closed session undoes that with rollback
-      effects. Events and profile updates credit points at once;
+    * sessions go open -> closed -> cancelled or open -> cancelled by updates, closed ->
+      partially_returned by returns, partially_returned -> cancelled by an update and
+      closed -> open by ``reopenCustomerSession``; another transition answers 400 (a
+      reopen of an open, partially returned or cancelled session too), and repeating the
+      state of a finished session changes nothing. Closing redeems the accepted coupons,
+      credits loyalty points and counts the sale on the profile; cancelling or reopening a
+      closed session undoes that with rollback effects (a reopened session is evaluated
+      afresh by its next update). Events and profile updates credit points at once;
+    * ``getCustomerSession`` answers the session and the effects it has now: those of its
+      latest update, less what returns rolled back (none once cancelled or reopened);
+    * ``returnCartItems`` works on closed and partially returned sessions: it counts the
+      returned units in the cart items' ``returnedQuantity`` and ``remainingQuantity``,
+      records a Return (the answer's ``return``; ``previousReturns`` lists the earlier
+      ones) and takes back the returned share of discounts (``rollbackDiscount``) and of
+      added points (``rollbackAddedLoyaltyPoints``, the balance drops): an effect on one
+      cart item (``setDiscountPerItem``, points with ``cartItemPosition``) by its returned
+      units, an effect on the whole cart by the returned share of the cart's value. The
+      profile's ``totalSales`` drops by the returned value. Returning everything leaves the
+      session ``partially_returned`` with nothing remaining and every discount and point
+      taken back; coupons stay redeemed and deducted points stay spent (cancel the session
+      to undo those). A returned line names its cart item by ``position`` or ``sku`` (the
+      first item of that SKU with units left) and returns ``quantity`` units, by default
+      all that remain; an unknown item, more units than remain or a session in another
+      state answers 400. With ``runRuleEngine=true``, the rules of campaigns whose
+      ``reevaluateOnReturn`` is true (set it in ``fake.campaigns``) and which gave effects
+      on close run again on what remains, and their discounts and points are rolled back
+      down to what they grant now (a return never grants more);
+    * ``trackEventV2`` and ``trackEventV3`` evaluate the rules with the event's body as
+      ``context.event`` (and, for an advanced event, its ``connectedSessionId`` session,
+      which must be closed or partially returned, as ``context.session``), create the
+      profile and credit points at once; ``profileId`` is required, as the API documents.
+      An advanced event's ``integrationId`` is unique (409 when tracked again) and
+      ``getEventV3`` reads it back (404 when unknown). ``silent=yes``, the API's default
+      when the parameter is absent, answers 204 without a body, for v3 too as the
+      parameter documents (the spec lists no 204 answer there); ``silent=no`` answers 200
+      with the evaluation. ``forceCompleteEvaluation=true`` needs ``dry=true`` (400
+      otherwise);
     * ``dry=true`` evaluates the rules and answers, but stores nothing; a dry session
       update considers its own payload only, not the session's earlier updates;
     * ``responseContent`` chooses the optional parts of an IntegrationStateV2;
+    * the six operations the seed documents lack (getCustomerSession,
+      reopenCustomerSession, returnCartItems, trackEventV2, trackEventV3, getEventV3)
+      accept the API key only, as the spec lists, not a ``Content-Signature``;
+    * an unknown session answers 404 (getCustomerSession, reopenCustomerSession,
+      returnCartItems), as for the other entities, although the spec lists no 404 there;
     * a second update of a session or profile arriving while the first is still being
       handled (e.g. delayed by a fault) answers 409.
     """

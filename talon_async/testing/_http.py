@@ -68,6 +68,9 @@ Handler = Callable[[State, Call], Answer]
 class Route:
     """One operation: method, path pattern (``{name}`` segments), auth and body schema.
 
+    Every operation accepts the API key; ``manager_auth`` adds the manager token, and
+    ``api_key_only`` refuses the ``Content-Signature`` the others accept.
+
     ``exclusive`` names the path parameter of the entity the operation updates: while one
     such request is handled, another one for the same entity (same resource, v1 or v2)
     gets a 409, as the API answers parallel updates.
@@ -78,6 +81,7 @@ class Route:
     handler: Handler
     schema: Schema | None = None
     manager_auth: bool = False
+    api_key_only: bool = False
     exclusive: str | None = None
 
 
@@ -88,11 +92,12 @@ def route(
     schema: Schema | None = None,
     *,
     manager_auth: bool = False,
+    api_key_only: bool = False,
     exclusive: str | None = None,
 ) -> Route:
     """A route for ``path`` as the spec writes it, e.g. ``/v1/referrals/{code}``."""
     pattern = tuple(path.strip("/").split("/"))
-    return Route(method, pattern, handler, schema, manager_auth, exclusive)
+    return Route(method, pattern, handler, schema, manager_auth, api_key_only, exclusive)
 
 
 @dataclass
@@ -288,6 +293,8 @@ class HttpServer:
             return True
         if matched.manager_auth:
             return _same(authorization, f"Bearer {credentials.manager_token}")
+        if matched.api_key_only:
+            return False
         parts = dict(
             part.strip().partition("=")[::2]
             for part in headers.get("content-signature", "").split(";")

@@ -1,9 +1,10 @@
 """A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
-``"object"`` for a free-form object, ``"date-time"``), an :class:`Obj`, an :class:`Arr`,
-a :class:`MapOf` or a :class:`OneOf`. Validation collects every problem as an error
-item whose ``source.pointer`` is the JSON pointer of the offending member.
+``"object"`` for a free-form object, ``"date-time"``), a :class:`Str` (a string of bounded
+length), an :class:`Obj`, an :class:`Arr`, a :class:`MapOf` or a :class:`OneOf`.
+Validation collects every problem as an error item whose ``source.pointer`` is the JSON
+pointer of the offending member.
 """
 
 from __future__ import annotations
@@ -45,7 +46,15 @@ class OneOf:
     choices: tuple[str, ...]
 
 
-Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf
+@dataclass(frozen=True)
+class Str:
+    """A string of ``min_length`` to ``max_length`` characters (the spec's bounds)."""
+
+    min_length: int = 0
+    max_length: int | None = None
+
+
+Schema: TypeAlias = str | Str | Obj | Arr | MapOf | OneOf
 
 
 def _type_problem(value: Any, kind: str) -> str | None:
@@ -77,6 +86,9 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     where = pointer or "/"
     if isinstance(schema, str):
         problem = _type_problem(value, schema)
+        return [] if problem is None else [_invalid(where, problem)]
+    if isinstance(schema, Str):
+        problem = _type_problem(value, "string") or _length_problem(value, schema)
         return [] if problem is None else [_invalid(where, problem)]
     if isinstance(schema, OneOf):
         if value in schema.choices:
@@ -112,6 +124,14 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     return problems
 
 
+def _length_problem(value: str, schema: Str) -> str | None:
+    if len(value) < schema.min_length:
+        return f"must be at least {schema.min_length} characters long"
+    if schema.max_length is not None and len(value) > schema.max_length:
+        return f"must be at most {schema.max_length} characters long"
+    return None
+
+
 def _invalid(pointer: str, problem: str) -> JsonObject:
     return error_item("Invalid request body", f"{pointer} {problem}", pointer=pointer)
 
@@ -123,6 +143,9 @@ def obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
 
 ADDITIONAL_COSTS = MapOf(obj(("price",), price="number"))
 STRINGS = Arr("string")
+NON_EMPTY = Str(1)
+STORE_INTEGRATION_ID = Str(1, 1000)
+LOYALTY_CARDS = Arr("string", max_items=1)
 
 CART_ITEM = obj(
     ("sku", "quantity"),

@@ -26,8 +26,8 @@ EffectSpec: TypeAlias = tuple[str, Mapping[str, Any]]
 class State:
     """The data of one fake Application; :class:`FakeTalon` is one.
 
-    Public collections (wire dicts): ``profiles``, ``sessions``, ``events``, ``coupons``,
-    ``reservations``, ``referrals``, ``audiences``, ``loyalty``, ``campaigns``. A new
+    Public collections (wire dicts): ``profiles``, ``sessions``, ``returns``, ``events``,
+    ``coupons``, ``reservations``, ``referrals``, ``audiences``, ``loyalty``, ``campaigns``. A new
     area adds its collections in :meth:`clear_state`.
     """
 
@@ -42,6 +42,9 @@ class State:
         """Forget every entity, rule and counter."""
         self.profiles: dict[str, JsonObject] = {}
         self.sessions: dict[str, JsonObject] = {}
+        # Returns of cart items (Return), oldest first; ``sessionId`` names the session.
+        self.returns: list[JsonObject] = []
+        # Tracked events, oldest first: Event (v1, v2) and, with an integrationId, EventV3.
         self.events: list[JsonObject] = []
         self.coupons: dict[str, JsonObject] = {}
         self.reservations: dict[str, list[str]] = {}
@@ -52,7 +55,9 @@ class State:
         self._rules: list[RegisteredRule] = []
         self._ids: dict[str, int] = {}
         self._random = random.Random(0)
-        # Effects committed when a session closed, undone if it is cancelled later.
+        # The effects each session has now: those of its latest evaluation, less what
+        # returns rolled back. Committed (coupons redeemed, points credited) while the
+        # session is closed or partially returned; undone when it is cancelled or reopened.
         self._committed: dict[str, list[JsonObject]] = {}
         # Redemptions per (coupon code, profile integration ID).
         self._redemptions: dict[tuple[str, str], int] = {}

@@ -1,10 +1,13 @@
-"""Customer sessions: updateCustomerSessionV2 and the legacy updateCustomerSession.
+"""Customer sessions: updateCustomerSessionV2, the legacy updateCustomerSession,
+getCustomerSession, reopenCustomerSession and returnCartItems.
 
-A session goes open -> closed -> cancelled or open -> cancelled; repeating the state of
-a closed or cancelled session changes nothing. Closing commits the effects (coupons
-redeemed, points credited, the sale counted on the profile); cancelling a closed
-session undoes them and answers with rollback effects. A dry run evaluates the payload
-alone and stores nothing.
+A session goes open -> closed -> cancelled or open -> cancelled by updates, closed ->
+partially_returned by returns (further returns keep it there), partially_returned ->
+cancelled by an update and closed -> open by a reopen; repeating the state of a finished
+session changes nothing. Closing commits the effects (coupons redeemed, points credited,
+the sale counted on the profile); cancelling or reopening undoes what is still committed
+and answers with rollback effects; a return takes back the returned items' share. A dry
+run evaluates the payload alone and stores nothing.
 """
 
 from __future__ import annotations
@@ -14,15 +17,28 @@ from datetime import datetime
 from typing import ClassVar
 
 from .._area import Area, Routes
-from .._engine import Outcome, apply, evaluate, new_event, rollback_of, state_v1, state_v2
+from .._engine import (
+    RETURNABLE,
+    Outcome,
+    apply,
+    evaluate,
+    grant_key,
+    new_event,
+    remaining_quantity,
+    returned_share,
+    rollback_of,
+    state_v1,
+    state_v2,
+)
 from .._http import Call, route
-from .._schema import ADDITIONAL_COSTS, CART_ITEM, STRINGS, Arr, OneOf, obj
-from .._state import State, new_session_for, profile_for, store_profile
+from .._schema import ADDITIONAL_COSTS, CART_ITEM, NON_EMPTY, STRINGS, Arr, OneOf, obj
+from .._state import State, new_id, new_session_for, profile_for, store_profile
 from .._wire import (
     Answer,
     ApiError,
     JsonObject,
     error_item,
+    not_found,
     parse_timestamp,
     session_totals,
     timestamp,
@@ -61,6 +77,26 @@ INTEGRATION_REQUEST = obj(
     ("customerSession",),
     customerSession=NEW_CUSTOMER_SESSION_V2,
     responseContent=Arr(OneOf(SESSION_CONTENT)),
+)
+RETURN_CONTENT = (
+    "customerSession",
+    "customerProfile",
+    "coupons",
+    "triggeredCampaigns",
+    "referral",
+    "loyalty",
+    "event",
+    "previousReturns",
+)
+RETURN_INTEGRATION_REQUEST = obj(
+    ("return",),
+    responseContent=Arr(OneOf(RETURN_CONTENT)),
+    **{
+        "return": obj(
+            ("returnedCartItems",),
+            returnedCartItems=Arr(obj(position="integer", quantity="integer", sku=NON_EMPTY)),
+        )
+    },
 )
 NEW_CUSTOMER_SESSION = obj(
     profileId="string",
@@ -130,25 +166,55 @@ def _cancel_session(state: State, stored: JsonObject, *, dry: bool, now: datetim
     session["state"] = "cancelled"
     session["updateCount"] += 1
     session["updated"] = timestamp(now)
-    stored_profile = state.profiles.get(session["profileId"])
-    profile = copy.deepcopy(stored_profile) if stored_profile else None
-    outcome = Outcome(session, profile)
-    committed = state._committed.get(session["integrationId"], [])
-    for effect in committed:
-        rollback = rollback_of(effect)
-        if rollback is not None:
-            outcome.effects.append(rollback)
+    outcome = Outcome(session, _stored_profile(state, session))
+    if stored["state"] != "open":
+        outcome.effects = _undo_closing(state, stored, outcome.profile, dry=dry)
     if not dry:
-        if stored["state"] != "open":
-            apply(state, committed, profile, -1, coupons=True)
-            if profile is not None:
-                profile["closedSessions"] -= 1
-                profile["totalSales"] = round(profile["totalSales"] - session["total"], 2)
         state._committed.pop(session["integrationId"], None)
-        state.sessions[session["integrationId"]] = session
-        if profile is not None:
-            store_profile(state, profile, now)
+        _store(state, outcome, now)
     return outcome
+
+
+def _stored_profile(state: State, session: JsonObject) -> JsonObject | None:
+    """A working copy of the session's profile (None for anonymous sessions)."""
+    stored = state.profiles.get(session["profileId"])
+    return copy.deepcopy(stored) if stored else None
+
+
+def _store(state: State, outcome: Outcome, now: datetime) -> None:
+    session = outcome.session
+    assert session is not None
+    state.sessions[session["integrationId"]] = session
+    if outcome.profile is not None:
+        store_profile(state, outcome.profile, now)
+
+
+def _undo_closing(
+    state: State, stored: JsonObject, profile: JsonObject | None, *, dry: bool
+) -> list[JsonObject]:
+    """Undo what closing a session committed and returns left (unless ``dry``); the
+    rollback effects saying so."""
+    committed = state._committed.get(stored["integrationId"], [])
+    rollbacks = [rollback for e in committed if (rollback := rollback_of(e)) is not None]
+    if not dry:
+        apply(state, committed, profile, -1, coupons=True)
+        if profile is not None:
+            profile["closedSessions"] -= 1
+            profile["totalSales"] = round(profile["totalSales"] - _sale(stored), 2)
+    return rollbacks
+
+
+def _sale(session: JsonObject) -> float:
+    """What a closed session sold: its total less the items returned (with their costs)."""
+    returned = sum(
+        (
+            (item.get("price") or 0)
+            + sum(cost["price"] for cost in (item.get("additionalCosts") or {}).values())
+        )
+        * (item.get("returnedQuantity") or 0)
+        for item in session["cartItems"]
+    )
+    return float(session["total"] - returned)
 
 
 def _evaluate_session(
@@ -184,13 +250,11 @@ def _evaluate_session(
         return outcome
     if target == "closed":
         apply(state, outcome.effects, profile, 1, coupons=True)
-        state._committed[session_id] = copy.deepcopy(outcome.effects)
         if profile is not None:
             profile["closedSessions"] += 1
             profile["totalSales"] = round(profile["totalSales"] + session["total"], 2)
-    state.sessions[session_id] = session
-    if profile is not None:
-        store_profile(state, profile, now)
+    state._committed[session_id] = copy.deepcopy(outcome.effects)
+    _store(state, outcome, now)
     return outcome
 
 
@@ -256,6 +320,252 @@ def update_session(state: State, call: Call) -> Answer:
     return Answer(200, state_v1(state, outcome, outcome.session))
 
 
+def _stored_session(state: State, call: Call) -> JsonObject:
+    session_id = call.params["customerSessionId"]
+    stored = state.sessions.get(session_id)
+    if stored is None:
+        raise not_found("Customer session", session_id, "customerSessionId")
+    return stored
+
+
+def _refused(message: str, reason: str, pointer: str | None = None) -> ApiError:
+    """A 400 about the session named in the path, or about a member of the body."""
+    where = {"pointer": pointer} if pointer else {"parameter": "customerSessionId"}
+    return ApiError(400, message, [error_item(message, reason, **where)])
+
+
+def get_session(state: State, call: Call) -> Answer:
+    """GET /v2/customer_sessions/{customerSessionId} (getCustomerSession)."""
+    stored = _stored_session(state, call)
+    effects = state._committed.get(stored["integrationId"], [])
+    return Answer(200, {"customerSession": stored, "effects": effects})
+
+
+def reopen_session(state: State, call: Call) -> Answer:
+    """PUT /v2/customer_sessions/{customerSessionId}/reopen (reopenCustomerSession)."""
+    stored = _stored_session(state, call)
+    if stored["state"] != "closed":
+        raise _refused(
+            "Invalid session state transition",
+            f"only a closed session can be reopened, not a {stored['state']} one",
+        )
+    now = utc_now()
+    session = copy.deepcopy(stored)
+    session["state"] = "open"
+    session["updated"] = timestamp(now)
+    outcome = Outcome(session, _stored_profile(state, session))
+    outcome.effects = _undo_closing(state, stored, outcome.profile, dry=False)
+    state._committed[session["integrationId"]] = []
+    _store(state, outcome, now)
+    return Answer(200, {"effects": outcome.effects})
+
+
+def return_cart_items(state: State, call: Call) -> Answer:
+    """POST /v2/customer_sessions/{customerSessionId}/returns (returnCartItems)."""
+    dry = call.flag("dry")
+    reevaluate = call.flag("runRuleEngine")
+    stored = _stored_session(state, call)
+    if stored["state"] not in ("closed", "partially_returned"):
+        raise _refused(
+            "Invalid session state transition",
+            f"only the items of a closed session can be returned, not of a {stored['state']} one",
+        )
+    returned = _returned_units(stored["cartItems"], call.body["return"]["returnedCartItems"])
+    outcome = _return_items(state, stored, returned, reevaluate=reevaluate, dry=dry, now=utc_now())
+    content = set(call.body.get("responseContent") or ())
+    return Answer(200, state_v2(state, outcome, content))
+
+
+def _returned_units(items: list[JsonObject], lines: list[JsonObject]) -> dict[int, int]:
+    """Units returned per cart item position; a 400 naming the first impossible line."""
+    if not lines:
+        raise _refused("Invalid return", "nothing to return", "/return/returnedCartItems")
+    units: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        where = f"/return/returnedCartItems/{index}"
+        position = _returned_position(items, line, units, where)
+        left = remaining_quantity(items[position]) - units.get(position, 0)
+        if left == 0:
+            raise _refused(
+                "Invalid return", f"cart item {position} has been returned in full", where
+            )
+        quantity = line.get("quantity")
+        quantity = left if quantity is None else quantity
+        if not 1 <= quantity <= left:
+            raise _refused(
+                "Invalid return",
+                f"between 1 and {left} units of cart item {position} can be returned",
+                f"{where}/quantity",
+            )
+        units[position] = units.get(position, 0) + quantity
+    return units
+
+
+def _returned_position(
+    items: list[JsonObject], line: JsonObject, units: dict[int, int], where: str
+) -> int:
+    """The cart item a returned line names by its position, its SKU or both."""
+    position: int | None = line.get("position")
+    sku: str | None = line.get("sku")
+    if position is not None:
+        if not 0 <= position < len(items):
+            raise _refused(
+                "Invalid return",
+                f"the session has no cart item at position {position}",
+                f"{where}/position",
+            )
+        if sku is not None and items[position]["sku"] != sku:
+            raise _refused(
+                "Invalid return",
+                f"the SKU of cart item {position} is {items[position]['sku']!r}, not {sku!r}",
+                f"{where}/sku",
+            )
+        return position
+    if sku is None:
+        raise _refused("Invalid return", "a returned item needs a position or a sku", where)
+    matching = [p for p, item in enumerate(items) if item["sku"] == sku]
+    if not matching:
+        raise _refused("Invalid return", f"no cart item has the SKU {sku!r}", f"{where}/sku")
+    # The first cart item of that SKU with units left to return.
+    left = [p for p in matching if remaining_quantity(items[p]) > units.get(p, 0)]
+    return (left or matching)[0]
+
+
+def _return_items(
+    state: State,
+    stored: JsonObject,
+    returned: dict[int, int],
+    *,
+    reevaluate: bool,
+    dry: bool,
+    now: datetime,
+) -> Outcome:
+    """Return ``returned`` units of a closed session's items and take back their share."""
+    session_id = stored["integrationId"]
+    session = copy.deepcopy(stored)
+    for position, item in enumerate(session["cartItems"]):
+        item["returnedQuantity"] = (item.get("returnedQuantity") or 0) + returned.get(position, 0)
+        item["remainingQuantity"] = item["quantity"] - item["returnedQuantity"]
+    session["state"] = "partially_returned"
+    session["updated"] = timestamp(now)
+    outcome = Outcome(session, _stored_profile(state, session))
+    committed = state._committed.get(session_id, [])
+    targets = _reevaluated(state, outcome, committed, now) if reevaluate else {}
+    kept, taken = [], []
+    for effect in committed:
+        share = _taken_back(effect, stored["cartItems"], returned, targets)
+        if not share:
+            kept.append(effect)
+            continue
+        rollback = rollback_of(effect, share)
+        assert rollback is not None
+        outcome.effects.append(rollback)
+        taken.append(_with_value(effect, share))
+        left = round(effect["props"]["value"] - share, 2)
+        if left > 0:
+            kept.append(_with_value(effect, left))
+    outcome.event = new_event(
+        state,
+        "talon_session_partially_returned",
+        session_id=session_id,
+        profile_id=session["profileId"],
+        effects=outcome.effects,
+        now=now,
+    )
+    outcome.returned = _new_return(state, session, outcome, returned, now)
+    if not dry:
+        apply(state, taken, outcome.profile, -1, coupons=False)
+        if outcome.profile is not None:
+            sold = _sale(stored) - _sale(session)
+            outcome.profile["totalSales"] = round(outcome.profile["totalSales"] - sold, 2)
+        state._committed[session_id] = kept
+        state.returns.append(outcome.returned)
+        _store(state, outcome, now)
+    return outcome
+
+
+Targets = dict[int, dict[tuple[object, ...], float]]
+"""What the re-evaluated campaigns grant after a return, by campaign ID and grant_key."""
+
+
+def _taken_back(
+    effect: JsonObject, items: list[JsonObject], returned: dict[int, int], targets: Targets
+) -> float:
+    """How much of a committed effect's value a return takes back: the returned share, or
+    for a re-evaluated campaign all it granted beyond what it grants now."""
+    share = returned_share(effect, items, returned)
+    granted_now = targets.get(effect["campaignId"])
+    if share is None or granted_now is None:
+        return share or 0.0
+    value: float = effect["props"]["value"]
+    return round(max(value - granted_now.get(grant_key(effect), 0.0), 0.0), 2)
+
+
+def _with_value(effect: JsonObject, value: float) -> JsonObject:
+    return {**effect, "props": {**effect["props"], "value": value}}
+
+
+def _reevaluated(
+    state: State, outcome: Outcome, committed: list[JsonObject], now: datetime
+) -> Targets:
+    """runRuleEngine: the values the campaigns set to re-evaluate on return (and which gave
+    effects on close) grant on what remains of the cart, per campaign and grant."""
+    campaign_ids = sorted(
+        {
+            effect["campaignId"]
+            for effect in committed
+            if state.campaigns.get(effect["campaignId"], {}).get("reevaluateOnReturn")
+        }
+    )
+    if not campaign_ids:
+        return {}
+    assert outcome.session is not None
+    remaining = copy.deepcopy(outcome.session)
+    for item in remaining["cartItems"]:
+        item["quantity"] = item.pop("remainingQuantity")
+        del item["returnedQuantity"]
+    evaluation = Outcome(remaining, outcome.profile)
+    evaluate(state, evaluation, now, campaign_ids=campaign_ids)
+    outcome.campaigns, outcome.failures = evaluation.campaigns, evaluation.failures
+    targets: Targets = {campaign_id: {} for campaign_id in campaign_ids}
+    for effect in evaluation.effects:
+        if effect["effectType"] in RETURNABLE:
+            targets[effect["campaignId"]][grant_key(effect)] = effect["props"]["value"]
+    return targets
+
+
+def _new_return(
+    state: State,
+    session: JsonObject,
+    outcome: Outcome,
+    returned: dict[int, int],
+    now: datetime,
+) -> JsonObject:
+    """The record (Return) of one return of cart items."""
+    items = session["cartItems"]
+    record: JsonObject = {
+        "id": new_id(state, "return"),
+        "created": timestamp(now),
+        "applicationId": state.application_id,
+        "accountId": state.account_id,
+        "returnedCartItems": [
+            {
+                "position": position,
+                "quantity": units,
+                **({"sku": items[position]["sku"]} if items[position]["sku"] else {}),
+            }
+            for position, units in sorted(returned.items())
+        ],
+        "eventId": outcome.event["id"],
+        "sessionId": session["id"],
+        "sessionIntegrationId": session["integrationId"],
+    }
+    if outcome.profile is not None:
+        record["profileId"] = outcome.profile["id"]
+        record["profileIntegrationId"] = outcome.profile["integrationId"]
+    return record
+
+
 class Sessions(Area):
     """Customer sessions (no seeding of their own: sessions come from requests)."""
 
@@ -272,6 +582,27 @@ class Sessions(Area):
             "/v2/customer_sessions/{customerSessionId}",
             update_session_v2,
             INTEGRATION_REQUEST,
+            exclusive="customerSessionId",
+        ),
+        route(
+            "GET",
+            "/v2/customer_sessions/{customerSessionId}",
+            get_session,
+            api_key_only=True,
+        ),
+        route(
+            "PUT",
+            "/v2/customer_sessions/{customerSessionId}/reopen",
+            reopen_session,
+            api_key_only=True,
+            exclusive="customerSessionId",
+        ),
+        route(
+            "POST",
+            "/v2/customer_sessions/{customerSessionId}/returns",
+            return_cart_items,
+            RETURN_INTEGRATION_REQUEST,
+            api_key_only=True,
             exclusive="customerSessionId",
         ),
     )
