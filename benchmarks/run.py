@@ -412,7 +412,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.server = args.server or "aiohttp"
         args.clients = args.clients or "talon_async,floor"
         args.concurrency = "1,4"
-        args.repeats, args.warmup, args.duration = 1, 0.2, 0.3
+        args.repeats, args.warmup, args.duration = 1, 0.2, 0.6
         args.inflight, args.import_runs = 20, 1
         args.codec_time, args.codec_repeats = 0.01, 1
     args.server = args.server or "nginx"
