@@ -18,6 +18,8 @@ from ._state import (
     RegisteredRule,
     RuleContext,
     State,
+    campaign_running,
+    change_progress,
     coupon_view,
     new_id,
     store_profile,
@@ -32,6 +34,7 @@ from ._wire import (
     new_profile,
     parse_timestamp,
     timestamp,
+    utc_now,
 )
 
 _EMPTY_PARTS = ("awardedGiveaways", "campaignEligibility", "previousReturns")
@@ -40,6 +43,7 @@ _COMMITTED_PROPS = {
     "acceptCoupon": ("value",),
     "addLoyaltyPoints": ("programId", "value"),
     "deductLoyaltyPoints": ("programId", "value"),
+    "increaseAchievementProgress": ("achievementId", "achievementName", "delta", "value", "target"),
 }
 _ROLLBACK_PROPS = ("programId", "subLedgerId", "value", "recipientIntegrationId", "transactionUUID")
 
@@ -64,8 +68,8 @@ def evaluate(
     event: JsonObject | None = None,
     campaign_ids: list[int] | None = None,
 ) -> None:
-    """Run the rules (of ``campaign_ids`` only, when given) and fill the outcome's
-    effects, campaigns and failure reasons."""
+    """Run the rules (of ``campaign_ids`` only, when given, and of campaigns running at
+    ``now``) and fill the outcome's effects, campaigns and failure reasons."""
     session = outcome.session
     context = RuleContext(
         session=session,
@@ -78,13 +82,15 @@ def evaluate(
     for rule in state._rules:
         if campaign_ids and rule.campaign_id not in campaign_ids:
             continue
+        campaign = state.campaigns[rule.campaign_id]
+        if not campaign_running(campaign, now):
+            continue
         try:
             specs = list(rule.rule(context) or ())
         except Exception as exc:
             raise ApiError(
                 500, f"fake rule {rule.name!r} raised {type(exc).__name__}: {exc}"
             ) from exc
-        campaign = state.campaigns[rule.campaign_id]
         if not specs:
             outcome.failures.append(
                 {
@@ -144,7 +150,8 @@ def apply(
 ) -> None:
     """Write the lasting consequences of effects to the state (``sign=-1`` undoes them).
 
-    Accepted coupons count as redeemed (only when ``coupons``), loyalty points move.
+    Accepted coupons count as redeemed (only when ``coupons``), loyalty points and
+    achievement progress move.
     """
     profile_id = profile["integrationId"] if profile else ""
     for effect in effects:
@@ -160,6 +167,9 @@ def apply(
             balances = state.loyalty.setdefault(recipient, {})
             program_id = props["programId"]
             balances[program_id] = round(balances.get(program_id, 0.0) + sign * points, 2)
+        elif kind == "increaseAchievementProgress" and profile_id:
+            delta = sign * props["delta"]
+            change_progress(state, profile_id, props["achievementId"], delta, utc_now())
 
 
 def commit_now(state: State, outcome: Outcome, now: datetime) -> None:
@@ -187,6 +197,18 @@ def rollback_of(effect: JsonObject) -> JsonObject | None:
             if added
             else "rollbackDeductedLoyaltyPoints",
             "props": {key: props[key] for key in _ROLLBACK_PROPS if key in props},
+        }
+    elif kind == "increaseAchievementProgress":
+        rollback = {
+            "effectType": "rollbackIncreasedAchievementProgress",
+            "props": {
+                "achievementId": props["achievementId"],
+                "achievementName": props["achievementName"],
+                "progressTrackerId": props.get("progressTrackerId", 0),
+                "decreaseProgressBy": props["delta"],
+                "currentProgress": round(props["value"] - props["delta"], 2),
+                "target": props["target"],
+            },
         }
     else:
         return None

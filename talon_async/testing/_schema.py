@@ -1,13 +1,15 @@
 """A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
-``"object"`` for a free-form object, ``"date-time"``), an :class:`Obj`, an :class:`Arr`,
-a :class:`MapOf` or a :class:`OneOf`. Validation collects every problem as an error
-item whose ``source.pointer`` is the JSON pointer of the offending member.
+``"object"`` for a free-form object, ``"date-time"``, ``"any"``), an :class:`Obj`, an
+:class:`Arr`, a :class:`MapOf`, a :class:`OneOf`, a :class:`Text`, an :class:`Int` or a
+:class:`Tagged`. Validation collects every problem as an error item whose
+``source.pointer`` is the JSON pointer of the offending member.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -25,10 +27,12 @@ class Obj:
 
 @dataclass(frozen=True)
 class Arr:
-    """A JSON array whose items all follow one schema."""
+    """A JSON array whose items all follow one schema (``unique``: no item twice)."""
 
     items: Schema
     max_items: int | None = None
+    min_items: int = 0
+    unique: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,30 @@ class OneOf:
     choices: tuple[str, ...]
 
 
-Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf
+@dataclass(frozen=True)
+class Text:
+    """A string of ``min_length`` to ``max_length`` characters."""
+
+    min_length: int = 0
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Int:
+    """An integer of at least ``minimum``."""
+
+    minimum: int
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An object whose member ``tag`` says which of ``variants`` it follows."""
+
+    tag: str
+    variants: Mapping[str, Obj]
+
+
+Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf | Text | Int | Tagged
 
 
 def _type_problem(value: Any, kind: str) -> str | None:
@@ -61,6 +88,8 @@ def _type_problem(value: Any, kind: str) -> str | None:
         return None if isinstance(value, bool) else "must be a boolean"
     if kind == "object":
         return None if isinstance(value, dict) else "must be an object"
+    if kind == "any":
+        return None
     if kind == "date-time":
         if not isinstance(value, str):
             return "must be an RFC 3339 date-time string"
@@ -82,11 +111,22 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
         if value in schema.choices:
             return []
         return [_invalid(where, "must be one of " + ", ".join(schema.choices))]
+    if isinstance(schema, Text):
+        return _text_problems(value, schema, where)
+    if isinstance(schema, Int):
+        problems = validate(value, "integer", pointer)
+        if not problems and value < schema.minimum:
+            problems = [_invalid(where, f"must be at least {schema.minimum}")]
+        return problems
     if isinstance(schema, Arr):
         if not isinstance(value, list):
             return [_invalid(where, "must be an array")]
         if schema.max_items is not None and len(value) > schema.max_items:
             return [_invalid(where, f"must have at most {schema.max_items} items")]
+        if len(value) < schema.min_items:
+            return [_invalid(where, f"must have at least {schema.min_items} items")]
+        if schema.unique and _has_duplicates(value):
+            return [_invalid(where, "must not hold an item twice")]
         return [
             problem
             for index, item in enumerate(value)
@@ -94,6 +134,13 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
         ]
     if not isinstance(value, dict):
         return [_invalid(where, "must be an object")]
+    if isinstance(schema, Tagged):
+        tag = value.get(schema.tag)
+        variant = schema.variants.get(tag) if isinstance(tag, str) else None
+        if variant is None:
+            choices = ", ".join(schema.variants)
+            return [_invalid(f"{pointer}/{schema.tag}", f"must be one of {choices}")]
+        return validate(value, variant, pointer)
     if isinstance(schema, MapOf):
         return [
             problem
@@ -110,6 +157,21 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
         if member is not None:
             problems += validate(member, member_schema, f"{pointer}/{name}")
     return problems
+
+
+def _has_duplicates(items: list[Any]) -> bool:
+    keys = [json.dumps(item, sort_keys=True) for item in items]
+    return len(set(keys)) < len(keys)
+
+
+def _text_problems(value: Any, schema: Text, where: str) -> list[JsonObject]:
+    if not isinstance(value, str):
+        return [_invalid(where, "must be a string")]
+    if len(value) < schema.min_length:
+        return [_invalid(where, f"must have at least {schema.min_length} characters")]
+    if schema.max_length is not None and len(value) > schema.max_length:
+        return [_invalid(where, f"must have at most {schema.max_length} characters")]
+    return []
 
 
 def _invalid(pointer: str, problem: str) -> JsonObject:
