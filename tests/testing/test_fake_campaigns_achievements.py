@@ -16,6 +16,7 @@ from talon_async.models.effects import (
 from talon_async.models.sessions import CartItem, IntegrationRequest, NewCustomerSessionV2
 from talon_async.testing import FakeTalon, SeedError, achievement_progress, percent_off_cart
 
+from ..spec import validate_answer
 from .answers import answer_problems
 from .conftest import Raw
 
@@ -342,6 +343,22 @@ async def test_periods_expire_and_recur(raw: Raw, talon_fake: FakeTalon) -> None
     assert await history(repeat, "?pageSize=2&skip=1") == [("completed", 2), ("completed", 2)]
     (expired,) = talon_fake.achievement_progress["carol"][once]
     assert (expired["startDate"], expired["endDate"]) == (stamp(days(-3)), stamp(days(-2)))
+    # The inventory shows the latest record of each, with the achievement's settings.
+    reply = await raw("GET", "/v1/customer_profiles/carol/inventory?achievements=true")
+    assert validate_answer("getCustomerInventory", 200, reply.json) == []
+    assert [
+        (
+            held["achievementId"],
+            held["status"],
+            held["progress"],
+            held["achievementRecurrencePolicy"],
+        )
+        for held in reply.json["achievements"]
+    ] == [
+        (once, "expired", 3, "no_recurrence"),
+        (again["id"], "inprogress", 1, "on_expiration"),
+        (repeat, "inprogress", 1, "on_completion"),
+    ]
 
 
 async def test_fixed_schedules_and_end_dates(raw: Raw, talon_fake: FakeTalon) -> None:
