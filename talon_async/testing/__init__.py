@@ -23,9 +23,11 @@ if TYPE_CHECKING:
     from ._faults import Faults as Faults
     from ._http import RecordedRequest as RecordedRequest
     from ._rules import (
+        achievement_progress as achievement_progress,
         coupon_codes as coupon_codes,
         loyalty_points as loyalty_points,
         percent_off_cart as percent_off_cart,
+        percent_off_catalog_items as percent_off_catalog_items,
     )
     from ._state import EffectSpec as EffectSpec, Rule as Rule, RuleContext as RuleContext
 
@@ -37,9 +39,11 @@ _MODULE_OF = {
     "Rule": "_state",
     "RuleContext": "_state",
     "SeedError": "_area",
+    "achievement_progress": "_rules",
     "coupon_codes": "_rules",
     "loyalty_points": "_rules",
     "percent_off_cart": "_rules",
+    "percent_off_catalog_items": "_rules",
 }
 
 __all__ = sorted(_MODULE_OF)

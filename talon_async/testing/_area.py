@@ -84,7 +84,10 @@ def seed_entry(item: Any, where: str, schema: Obj) -> JsonObject:
         raise SeedError(f"{where} has an unknown member {unknown[0]!r} (known: {known})")
     problems = validate(item, schema)
     if problems:
-        raise SeedError(where + problems[0]["details"].replace("/", ".", 1))
+        pointer, _, problem = problems[0]["details"].partition(" ")
+        steps = pointer.strip("/").split("/")
+        path = "".join(f"[{step}]" if step.isdigit() else f".{step}" for step in steps)
+        raise SeedError(f"{where}{path} {problem}")
     return item
 
 

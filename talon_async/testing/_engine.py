@@ -19,6 +19,8 @@ from ._state import (
     RegisteredRule,
     RuleContext,
     State,
+    campaign_running,
+    change_progress,
     coupon_view,
     new_id,
     store_profile,
@@ -33,6 +35,7 @@ from ._wire import (
     new_profile,
     parse_timestamp,
     timestamp,
+    utc_now,
 )
 
 _EMPTY_PARTS = ("awardedGiveaways", "campaignEligibility")
@@ -41,6 +44,7 @@ _COMMITTED_PROPS = {
     "acceptCoupon": ("value",),
     "addLoyaltyPoints": ("programId", "value"),
     "deductLoyaltyPoints": ("programId", "value"),
+    "increaseAchievementProgress": ("achievementId", "achievementName", "delta", "value", "target"),
 }
 _ROLLBACK_PROPS = (
     "programId",
@@ -83,8 +87,8 @@ def evaluate(
     event: JsonObject | None = None,
     campaign_ids: list[int] | None = None,
 ) -> None:
-    """Run the rules (of ``campaign_ids`` only, when given) and fill the outcome's
-    effects, campaigns and failure reasons."""
+    """Run the rules (of ``campaign_ids`` only, when given, and of campaigns running at
+    ``now``) and fill the outcome's effects, campaigns and failure reasons."""
     session = outcome.session
     context = RuleContext(
         session=session,
@@ -97,13 +101,15 @@ def evaluate(
     for rule in state._rules:
         if campaign_ids and rule.campaign_id not in campaign_ids:
             continue
+        campaign = state.campaigns[rule.campaign_id]
+        if not campaign_running(campaign, now):
+            continue
         try:
             specs = list(rule.rule(context) or ())
         except Exception as exc:
             raise ApiError(
                 500, f"fake rule {rule.name!r} raised {type(exc).__name__}: {exc}"
             ) from exc
-        campaign = state.campaigns[rule.campaign_id]
         if not specs:
             outcome.failures.append(
                 {
@@ -163,7 +169,8 @@ def apply(
 ) -> None:
     """Write the lasting consequences of effects to the state (``sign=-1`` undoes them).
 
-    Accepted coupons count as redeemed (only when ``coupons``), loyalty points move.
+    Accepted coupons count as redeemed (only when ``coupons``), loyalty points and
+    achievement progress move.
     """
     profile_id = profile["integrationId"] if profile else ""
     for effect in effects:
@@ -179,6 +186,9 @@ def apply(
             balances = state.loyalty.setdefault(recipient, {})
             program_id = props["programId"]
             balances[program_id] = round(balances.get(program_id, 0.0) + sign * points, 2)
+        elif kind == "increaseAchievementProgress" and profile_id:
+            delta = sign * props["delta"]
+            change_progress(state, profile_id, props["achievementId"], delta, utc_now())
 
 
 def commit_now(state: State, outcome: Outcome, now: datetime) -> None:
@@ -211,6 +221,18 @@ def rollback_of(effect: JsonObject, value: float | None = None) -> JsonObject | 
             if added
             else "rollbackDeductedLoyaltyPoints",
             "props": {key: props[key] for key in _ROLLBACK_PROPS if key in props},
+        }
+    elif kind == "increaseAchievementProgress":
+        rollback = {
+            "effectType": "rollbackIncreasedAchievementProgress",
+            "props": {
+                "achievementId": props["achievementId"],
+                "achievementName": props["achievementName"],
+                "progressTrackerId": props.get("progressTrackerId", 0),
+                "decreaseProgressBy": props["delta"],
+                "currentProgress": round(props["value"] - props["delta"], 2),
+                "target": props["target"],
+            },
         }
     else:
         return None

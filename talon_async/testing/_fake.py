@@ -58,9 +58,17 @@ class FakeTalon(Areas):
     * ``coupons``: coupons (Coupon) by code, see :meth:`add_coupon`;
     * ``reservations``: integration IDs of the profiles holding each coupon code;
     * ``referrals``: referrals (Referral) by code;
-    * ``audiences``: audiences (``{"id", "name"}``) by ID, see :meth:`add_audience`;
+    * ``audiences``: audiences (Audience) by ID, see :meth:`add_audience`;
     * ``loyalty``: points per loyalty program ID, by profile integration ID;
-    * ``campaigns``: the campaigns of the rules (Campaign) by ID, see :meth:`add_rule`.
+    * ``campaigns``: campaigns (Campaign) by ID, see :meth:`add_campaign` and
+      :meth:`add_rule`;
+    * ``catalogs``: cart item catalogs (Catalog) by ID, see :meth:`add_catalog`, and
+      ``catalog_items``: their items by catalog ID and SKU;
+    * ``price_history``: price observations (BestPriorPrice) by SKU, oldest first, see
+      :meth:`add_price_history`;
+    * ``achievements``: achievements by ID, see :meth:`add_achievement`, and
+      ``achievement_progress``: progress records by profile integration ID and
+      achievement ID, oldest first.
 
     Every request is recorded in ``requests``; ``faults`` injects failures. Accepted
     credentials: ``Authorization: ApiKey-v1 <api_key>``, a ``Content-Signature`` made
@@ -117,6 +125,10 @@ class FakeTalon(Areas):
       accept the API key only, as the spec lists, not a ``Content-Signature``;
     * an unknown session answers 404 (getCustomerSession, reopenCustomerSession,
       returnCartItems), as for the other entities, although the spec lists no 404 there;
+    * the rules of a campaign run only while it is enabled, started and not ended;
+    * audiences renamed, emptied or deleted change the memberships of their members'
+      profiles; a catalog sync applies all its actions or none, and the prices it sets
+      enter the price history;
     * a second update of a session or profile arriving while the first is still being
       handled (e.g. delayed by a fault) answers 409.
     """
@@ -258,8 +270,10 @@ class FakeTalon(Areas):
         Its keys are lists of objects with the API's (camelCase) member names:
         ``coupons`` (``value``, ``usageLimit``, ``expiryDate``, ...), ``rules`` (a
         ready-made rule by name and its parameters: ``{"rule": "coupon_codes",
-        "percent": 10}``), ``profiles``, ``audiences`` and ``referrals``. Raises
-        :class:`SeedError` with the file name and the first problem.
+        "percent": 10}``), ``campaigns``, ``profiles``, ``audiences``, ``referrals``,
+        ``catalogs`` (with their ``items``), ``priceHistory`` and ``achievements``
+        (with each profile's ``progress``). Raises :class:`SeedError` with the file name
+        and the first problem.
         """
         file = Path(path)
         try:

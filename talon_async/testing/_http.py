@@ -12,10 +12,12 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -24,9 +26,10 @@ from aiohttp.typedefs import Handler as AiohttpHandler
 from ._faults import Faults
 from ._schema import Schema, validate
 from ._state import State
-from ._wire import Answer, ApiError, error_body, error_item
+from ._wire import Answer, ApiError, error_body, error_item, not_found, parse_timestamp
 
 _MAX_BODY_BYTES = 32 * 1024 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,67 @@ class Call:
         if value not in ("yes", "no"):
             raise _bad_query(name, f"{name} must be yes or no")
         return value == "yes"
+
+    def integer(
+        self, name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+    ) -> int:
+        """An integer query parameter in bounds (``default`` when absent); 400 otherwise."""
+        text = self.query.get(name)
+        if text is None:
+            return default
+        value = int(text) if _INTEGER.fullmatch(text) else None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            bounds = f"at least {minimum}" if maximum is None else f"{minimum} to {maximum}"
+            raise _bad_query(name, f"{name} must be an integer, {bounds}")
+        return value
+
+    def moment(self, name: str) -> datetime | None:
+        """An RFC 3339 query parameter (a date alone is midnight UTC), or None; 400 if
+        malformed."""
+        text = self.query.get(name)
+        if text is None:
+            return None
+        try:
+            return parse_timestamp(text)
+        except ValueError:
+            raise _bad_query(name, f"{name} must be an RFC 3339 timestamp") from None
+
+    def listed(self, name: str, choices: tuple[str, ...]) -> list[str] | None:
+        """A comma-separated query parameter of ``choices`` (None when absent); 400 otherwise."""
+        text = self.query.get(name)
+        if text is None:
+            return None
+        values = text.split(",")
+        if not set(values) <= set(choices):
+            raise _bad_query(name, f"{name} takes a comma-separated list of {', '.join(choices)}")
+        return values
+
+    def ids(self, name: str) -> list[int] | None:
+        """A comma-separated query parameter of integer IDs (None when absent); 400 otherwise."""
+        text = self.query.get(name)
+        if text is None:
+            return None
+        values = text.split(",")
+        if not all(_INTEGER.fullmatch(value) for value in values):
+            raise _bad_query(name, f"{name} takes a comma-separated list of integer IDs")
+        return [int(value) for value in values]
+
+    def page(self, items: Sequence[T], default_size: int) -> tuple[list[T], bool]:
+        """The items ``skip`` and ``pageSize`` (1 to 1000, ``default_size`` when absent) ask
+        for, and whether more items follow them."""
+        size = self.integer("pageSize", default_size, minimum=1, maximum=1000)
+        skip = self.integer("skip", 0)
+        return list(items[skip : skip + size]), skip + size < len(items)
+
+    def path_id(self, name: str, what: str) -> int:
+        """An integer path parameter; a 404 for ``what`` (e.g. "Audience") when it is not one."""
+        text = self.params[name]
+        if not _INTEGER.fullmatch(text):
+            raise not_found(what, text, name)
+        return int(text)
+
+
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
 def _bad_query(name: str, details: str) -> ApiError:

@@ -7,8 +7,9 @@ the campaign, ruleset and rule fields around them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import uuid4
 
 from ._schema import Obj, obj
@@ -69,6 +70,55 @@ class _LoyaltyPoints:
             )
 
 
+@dataclass(frozen=True)
+class _PercentOffCatalogItems:
+    percent: float
+    where: Mapping[str, Any] = field(hash=False)
+    name: str
+
+    def __call__(self, context: RuleContext) -> Iterator[EffectSpec]:
+        for position, cart_item in enumerate(context.cart_items):
+            item = context.catalog_item(cart_item["sku"])
+            if item is None or any(
+                item["attributes"].get(attribute) != value
+                for attribute, value in self.where.items()
+            ):
+                continue
+            price = cart_item.get("price", item.get("price")) or 0
+            if price > 0:
+                value = _discount(price * cart_item["quantity"], self.percent)
+                yield (
+                    "setDiscountPerItem",
+                    {"name": self.name, "value": value, "position": position},
+                )
+
+
+@dataclass(frozen=True)
+class _AchievementProgress:
+    achievement_id: int
+    delta: float
+    name: str
+
+    def __call__(self, context: RuleContext) -> Iterator[EffectSpec]:
+        record = context.achievement_progress(self.achievement_id)
+        if record is None:
+            return
+        achievement = context.fake.achievements[self.achievement_id]
+        target = achievement["target"]
+        value = round(record["progress"] + self.delta, 2)
+        yield (
+            "increaseAchievementProgress",
+            {
+                "achievementId": self.achievement_id,
+                "achievementName": achievement["name"],
+                "delta": self.delta,
+                "value": value,
+                "target": target,
+                "isJustCompleted": record["progress"] < target <= value,
+            },
+        )
+
+
 def percent_off_cart(percent: float, *, name: str | None = None) -> Rule:
     """A ``setDiscount`` of ``percent`` % of the cart total (price x quantity of the items).
 
@@ -102,6 +152,35 @@ def loyalty_points(
     return _LoyaltyPoints(program_id, points_per_currency_unit, sub_ledger_id, name)
 
 
+def percent_off_catalog_items(
+    percent: float, *, where: Mapping[str, Any] | None = None, name: str | None = None
+) -> Rule:
+    """A ``setDiscountPerItem`` of ``percent`` % on each cart item whose SKU is in the
+    fake's catalogs and whose catalog item has all the attribute values of ``where``
+    (e.g. ``{"brand": "Acme"}``; every catalog item when empty). The price is the cart
+    item's, or its catalog item's when the cart item has none.
+
+    ``name`` is the discount's name and the default rule name.
+    """
+    return _PercentOffCatalogItems(
+        percent, dict(where or {}), name or f"{percent:g}% off catalog items"
+    )
+
+
+def achievement_progress(
+    achievement_id: int, delta: float = 1, *, name: str = "Achievement progress"
+) -> Rule:
+    """``increaseAchievementProgress`` by ``delta`` in the achievement ``achievement_id``
+    for the profile of each evaluation that can progress in it (see
+    :meth:`FakeTalon.add_achievement`).
+
+    As with loyalty points, the progress counts when the session closes (at once for
+    events and profile updates), never in dry runs; cancelling the closed session rolls
+    it back where the achievement allows.
+    """
+    return _AchievementProgress(achievement_id, delta, name)
+
+
 READY_MADE: dict[str, tuple[Callable[..., Rule], Obj]] = {
     "percent_off_cart": (percent_off_cart, obj(("percent",), percent="number", name="string")),
     "coupon_codes": (coupon_codes, obj(percent="number", name="string")),
@@ -114,6 +193,14 @@ READY_MADE: dict[str, tuple[Callable[..., Rule], Obj]] = {
             subLedgerId="string",
             name="string",
         ),
+    ),
+    "percent_off_catalog_items": (
+        percent_off_catalog_items,
+        obj(("percent",), percent="number", where="object", name="string"),
+    ),
+    "achievement_progress": (
+        achievement_progress,
+        obj(("achievementId",), achievementId="integer", delta="number", name="string"),
     ),
 }
 """The ready-made rules a seed can name, with their parameters (camelCase wire names)."""

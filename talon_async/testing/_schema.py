@@ -1,14 +1,15 @@
 """A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
-``"object"`` for a free-form object, ``"date-time"``), a :class:`Str` (a string of bounded
-length), an :class:`Obj`, an :class:`Arr`, a :class:`MapOf` or a :class:`OneOf`.
-Validation collects every problem as an error item whose ``source.pointer`` is the JSON
-pointer of the offending member.
+``"object"`` for a free-form object, ``"date-time"``, ``"any"``), an :class:`Obj`, an
+:class:`Arr`, a :class:`MapOf`, a :class:`OneOf`, a :class:`Text`, an :class:`Int` or a
+:class:`Tagged`. Validation collects every problem as an error item whose
+``source.pointer`` is the JSON pointer of the offending member.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -26,10 +27,12 @@ class Obj:
 
 @dataclass(frozen=True)
 class Arr:
-    """A JSON array whose items all follow one schema."""
+    """A JSON array whose items all follow one schema (``unique``: no item twice)."""
 
     items: Schema
     max_items: int | None = None
+    min_items: int = 0
+    unique: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,29 @@ class OneOf:
 
 
 @dataclass(frozen=True)
-class Str:
-    """A string of ``min_length`` to ``max_length`` characters (the spec's bounds)."""
+class Text:
+    """A string of ``min_length`` to ``max_length`` characters."""
 
     min_length: int = 0
     max_length: int | None = None
 
 
-Schema: TypeAlias = str | Str | Obj | Arr | MapOf | OneOf
+@dataclass(frozen=True)
+class Int:
+    """An integer of at least ``minimum``."""
+
+    minimum: int
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An object whose member ``tag`` says which of ``variants`` it follows."""
+
+    tag: str
+    variants: Mapping[str, Obj]
+
+
+Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf | Text | Int | Tagged
 
 
 def _type_problem(value: Any, kind: str) -> str | None:
@@ -70,6 +88,8 @@ def _type_problem(value: Any, kind: str) -> str | None:
         return None if isinstance(value, bool) else "must be a boolean"
     if kind == "object":
         return None if isinstance(value, dict) else "must be an object"
+    if kind == "any":
+        return None
     if kind == "date-time":
         if not isinstance(value, str):
             return "must be an RFC 3339 date-time string"
@@ -87,18 +107,26 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     if isinstance(schema, str):
         problem = _type_problem(value, schema)
         return [] if problem is None else [_invalid(where, problem)]
-    if isinstance(schema, Str):
-        problem = _type_problem(value, "string") or _length_problem(value, schema)
-        return [] if problem is None else [_invalid(where, problem)]
     if isinstance(schema, OneOf):
         if value in schema.choices:
             return []
         return [_invalid(where, "must be one of " + ", ".join(schema.choices))]
+    if isinstance(schema, Text):
+        return _text_problems(value, schema, where)
+    if isinstance(schema, Int):
+        problems = validate(value, "integer", pointer)
+        if not problems and value < schema.minimum:
+            problems = [_invalid(where, f"must be at least {schema.minimum}")]
+        return problems
     if isinstance(schema, Arr):
         if not isinstance(value, list):
             return [_invalid(where, "must be an array")]
         if schema.max_items is not None and len(value) > schema.max_items:
             return [_invalid(where, f"must have at most {schema.max_items} items")]
+        if len(value) < schema.min_items:
+            return [_invalid(where, f"must have at least {schema.min_items} items")]
+        if schema.unique and _has_duplicates(value):
+            return [_invalid(where, "must not hold an item twice")]
         return [
             problem
             for index, item in enumerate(value)
@@ -106,6 +134,13 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
         ]
     if not isinstance(value, dict):
         return [_invalid(where, "must be an object")]
+    if isinstance(schema, Tagged):
+        tag = value.get(schema.tag)
+        variant = schema.variants.get(tag) if isinstance(tag, str) else None
+        if variant is None:
+            choices = ", ".join(schema.variants)
+            return [_invalid(f"{pointer}/{schema.tag}", f"must be one of {choices}")]
+        return validate(value, variant, pointer)
     if isinstance(schema, MapOf):
         return [
             problem
@@ -124,12 +159,19 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     return problems
 
 
-def _length_problem(value: str, schema: Str) -> str | None:
+def _has_duplicates(items: list[Any]) -> bool:
+    keys = [json.dumps(item, sort_keys=True) for item in items]
+    return len(set(keys)) < len(keys)
+
+
+def _text_problems(value: Any, schema: Text, where: str) -> list[JsonObject]:
+    if not isinstance(value, str):
+        return [_invalid(where, "must be a string")]
     if len(value) < schema.min_length:
-        return f"must be at least {schema.min_length} characters long"
+        return [_invalid(where, f"must have at least {schema.min_length} characters")]
     if schema.max_length is not None and len(value) > schema.max_length:
-        return f"must be at most {schema.max_length} characters long"
-    return None
+        return [_invalid(where, f"must have at most {schema.max_length} characters")]
+    return []
 
 
 def _invalid(pointer: str, problem: str) -> JsonObject:
@@ -143,8 +185,8 @@ def obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
 
 ADDITIONAL_COSTS = MapOf(obj(("price",), price="number"))
 STRINGS = Arr("string")
-NON_EMPTY = Str(1)
-STORE_INTEGRATION_ID = Str(1, 1000)
+NON_EMPTY = Text(1)
+STORE_INTEGRATION_ID = Text(1, 1000)
 LOYALTY_CARDS = Arr("string", max_items=1)
 
 CART_ITEM = obj(

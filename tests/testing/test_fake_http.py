@@ -228,7 +228,13 @@ async def test_any_path_parameter_reaches_the_fakes_routing(
     anonymous = await raw(route.method, path, auth=False)
     assert anonymous.status == 401
     assert_talon_error(anonymous.json, 401)
-    body = {"integrationIDs": ["alice"], "customerSession": {}, "return": {"returnedCartItems": []}}
+    body = {
+        "integrationIDs": ["alice"],
+        "customerSession": {},
+        "return": {"returnedCartItems": []},
+        "name": "n",
+        "actions": [{"type": "REMOVE", "payload": {"sku": "s"}}],
+    }
     reply = await raw(route.method, path, body)
     assert reply.status in (200, 201, 204, 404), reply.body
     if reply.status != 204:

@@ -13,7 +13,10 @@ FakeTalon gets their methods.
 
 from __future__ import annotations
 
+from .achievements import Achievements
+from .audiences import Audiences
 from .campaigns import Campaigns
+from .catalogs import Catalogs
 from .coupons import Coupons
 from .events import Events
 from .profiles import Profiles
@@ -21,7 +24,9 @@ from .referrals import Referrals
 from .sessions import Sessions
 
 
-class Areas(Campaigns, Coupons, Referrals, Profiles, Events, Sessions):
+class Areas(
+    Campaigns, Achievements, Audiences, Catalogs, Coupons, Referrals, Profiles, Events, Sessions
+):
     """Every area of the fake; :class:`FakeTalon` derives from it."""
 
 

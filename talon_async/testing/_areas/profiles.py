@@ -16,6 +16,7 @@ from .._http import Call, route
 from .._schema import Arr, OneOf, obj
 from .._state import (
     State,
+    achievement_inventory,
     coupon_state,
     coupon_view,
     new_id,
@@ -68,7 +69,6 @@ AUDIENCE_REQUEST = obj(
     ),
 )
 SEED_PROFILE = obj(("integrationId",), integrationId="string", attributes="object")
-SEED_AUDIENCE = obj(("id",), id="integer", name="string")
 _INVENTORY_PARTS = ("profile", "referrals", "coupons", "loyalty", "giveaways", "achievements")
 
 
@@ -79,7 +79,7 @@ def _apply_audience_changes(state: State, profile: JsonObject, changes: JsonObje
     memberships = [m for m in profile["audienceMemberships"] if m["id"] not in changes["deletes"]]
     for audience_id in changes["adds"]:
         if all(m["id"] != audience_id for m in memberships):
-            memberships.append(dict(state.audiences[audience_id]))
+            memberships.append({"id": audience_id, "name": state.audiences[audience_id]["name"]})
     profile["audienceMemberships"] = memberships
 
 
@@ -221,9 +221,10 @@ def get_inventory(state: State, call: Call) -> Answer:
             if integration_id in state.reservations.get(value, ())
             or coupon.get("recipientIntegrationId") == integration_id
         ]
-    for name in ("giveaways", "achievements"):
-        if parts[name]:
-            inventory[name] = []
+    if parts["giveaways"]:
+        inventory["giveaways"] = []
+    if parts["achievements"]:
+        inventory["achievements"] = achievement_inventory(state, integration_id, now)
     return Answer(200, inventory)
 
 
@@ -239,6 +240,7 @@ def delete_customer_data(state: State, call: Call) -> Answer:
         if integration_id in holders:
             holders.remove(integration_id)
     state.loyalty.pop(integration_id, None)
+    state.achievement_progress.pop(integration_id, None)
     state.events[:] = [e for e in state.events if e.get("profileId") != integration_id]
     for key in [k for k in state._redemptions if k[1] == integration_id]:
         del state._redemptions[key]
@@ -249,12 +251,6 @@ def _seed_profiles(fake: Profiles, value: Any) -> None:
     """``profiles``: ``[{"integrationId": "alice", "attributes": {...}}]``."""
     for item in seed_items(value, "profiles", SEED_PROFILE):
         fake.add_profile(item["integrationId"], item.get("attributes"))
-
-
-def _seed_audiences(fake: Profiles, value: Any) -> None:
-    """``audiences``: ``[{"id": 7, "name": "VIP"}]``."""
-    for item in seed_items(value, "audiences", SEED_AUDIENCE):
-        fake.add_audience(item["id"], item.get("name"))
 
 
 class Profiles(Area):
@@ -286,7 +282,7 @@ class Profiles(Area):
             manager_auth=True,
         ),
     )
-    SEEDS: ClassVar[Seeds] = {"profiles": _seed_profiles, "audiences": _seed_audiences}
+    SEEDS: ClassVar[Seeds] = {"profiles": _seed_profiles}
 
     def add_profile(
         self, integration_id: str, attributes: Mapping[str, Any] | None = None
@@ -299,10 +295,3 @@ class Profiles(Area):
             profile["attributes"] = dict(attributes or {})
             self.profiles[integration_id] = profile
             return profile
-
-    def add_audience(self, audience_id: int, name: str | None = None) -> JsonObject:
-        """Create (or replace) an audience profiles can join; returns its stored dict."""
-        with self.lock:
-            audience = {"id": audience_id, "name": name or f"Audience {audience_id}"}
-            self.audiences[audience_id] = audience
-            return audience
