@@ -55,8 +55,16 @@ class FakeTalon(Areas):
     * ``reservations``: integration IDs of the profiles holding each coupon code;
     * ``referrals``: referrals (Referral) by code;
     * ``audiences``: audiences (``{"id", "name"}``) by ID, see :meth:`add_audience`;
-    * ``loyalty``: points per loyalty program ID, by profile integration ID;
-    * ``campaigns``: the campaigns of the rules (Campaign) by ID, see :meth:`add_rule`.
+    * ``campaigns``: the campaigns of the rules (Campaign) by ID, see :meth:`add_rule`;
+    * ``loyalty_programs``: loyalty programs by ID (``cardBased``, ``subledgers``,
+      ``tiers``, ...), see :meth:`add_loyalty_program`;
+    * ``loyalty_cards``: loyalty cards (LoyaltyCard, without balances) by (program ID,
+      identifier), see :meth:`add_loyalty_card`;
+    * ``loyalty_transactions``: every ledger transaction, oldest first: the members of
+      a transaction log entry, plus its ledger's owner (``integrationId`` or
+      ``cardIdentifier``), ``loyaltyTransactionType``, ``awaitsActivation`` and, for
+      additions, the ``unusedAmount`` left; balances are computed from them (see
+      :meth:`loyalty_balance`, :meth:`add_loyalty_points`).
 
     Every request is recorded in ``requests``; ``faults`` injects failures. Accepted
     credentials: ``Authorization: ApiKey-v1 <api_key>``, a ``Content-Signature`` made
@@ -72,7 +80,9 @@ class FakeTalon(Areas):
       answers 400, and repeating the state of a closed or cancelled session changes
       nothing. Closing redeems the accepted coupons, credits loyalty points and counts
       the sale on the profile; cancelling a closed session undoes that with rollback
-      effects. Events and profile updates credit points at once;
+      effects. Events and profile updates credit points at once. Points land in the
+      ledger of the profile, or of the session's card in a card-based program; a
+      program a rule credits without being added first is created profile-based;
     * ``dry=true`` evaluates the rules and answers, but stores nothing; a dry session
       update considers its own payload only, not the session's earlier updates;
     * ``responseContent`` chooses the optional parts of an IntegrationStateV2;
@@ -212,7 +222,9 @@ class FakeTalon(Areas):
         Its keys are lists of objects with the API's (camelCase) member names:
         ``coupons`` (``value``, ``usageLimit``, ``expiryDate``, ...), ``rules`` (a
         ready-made rule by name and its parameters: ``{"rule": "coupon_codes",
-        "percent": 10}``), ``profiles``, ``audiences`` and ``referrals``. Raises
+        "percent": 10}``), ``profiles``, ``audiences``, ``referrals`` and
+        ``loyaltyPrograms`` (``id``, ``name``, ``cardBased``, ``subledgers``, ``tiers`` as
+        ``{"name", "minPoints"}``, ...). Raises
         :class:`SeedError` with the file name and the first problem.
         """
         file = Path(path)

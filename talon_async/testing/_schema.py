@@ -1,13 +1,15 @@
 """A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
-``"object"`` for a free-form object, ``"date-time"``), an :class:`Obj`, an :class:`Arr`,
-a :class:`MapOf` or a :class:`OneOf`. Validation collects every problem as an error
-item whose ``source.pointer`` is the JSON pointer of the offending member.
+``"object"`` for a free-form object, ``"date-time"``, ``"uuid"``), an :class:`Obj`, an
+:class:`Arr`, a :class:`MapOf`, a :class:`OneOf` or a :class:`Text`. Validation collects
+every problem as an error item whose ``source.pointer`` is the JSON pointer of the
+offending member.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -17,18 +19,21 @@ from ._wire import JsonObject, error_item, parse_timestamp
 
 @dataclass(frozen=True)
 class Obj:
-    """A JSON object with known members; unknown members are ignored."""
+    """A JSON object with known members; unknown members are ignored unless ``closed``."""
 
     fields: Mapping[str, Schema]
     required: frozenset[str] = field(default_factory=frozenset)
+    closed: bool = False
 
 
 @dataclass(frozen=True)
 class Arr:
-    """A JSON array whose items all follow one schema."""
+    """A JSON array whose items all follow one schema, optionally all different."""
 
     items: Schema
     max_items: int | None = None
+    min_items: int = 0
+    unique: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,18 @@ class OneOf:
     choices: tuple[str, ...]
 
 
-Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf
+@dataclass(frozen=True)
+class Text:
+    """A string of ``min_length`` to ``max_length`` characters matching ``pattern``."""
+
+    min_length: int = 0
+    max_length: int | None = None
+    pattern: str | None = None
+
+
+Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf | Text
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 def _type_problem(value: Any, kind: str) -> str | None:
@@ -61,6 +77,9 @@ def _type_problem(value: Any, kind: str) -> str | None:
         return None if isinstance(value, bool) else "must be a boolean"
     if kind == "object":
         return None if isinstance(value, dict) else "must be an object"
+    if kind == "uuid":
+        ok = isinstance(value, str) and _UUID.fullmatch(value) is not None
+        return None if ok else "must be a UUID"
     if kind == "date-time":
         if not isinstance(value, str):
             return "must be an RFC 3339 date-time string"
@@ -82,11 +101,18 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
         if value in schema.choices:
             return []
         return [_invalid(where, "must be one of " + ", ".join(schema.choices))]
+    if isinstance(schema, Text):
+        problem = _text_problem(value, schema)
+        return [] if problem is None else [_invalid(where, problem)]
     if isinstance(schema, Arr):
         if not isinstance(value, list):
             return [_invalid(where, "must be an array")]
         if schema.max_items is not None and len(value) > schema.max_items:
             return [_invalid(where, f"must have at most {schema.max_items} items")]
+        if len(value) < schema.min_items:
+            return [_invalid(where, f"must have at least {schema.min_items} items")]
+        if schema.unique and len({repr(item) for item in value}) < len(value):
+            return [_invalid(where, "must not repeat an item")]
         return [
             problem
             for index, item in enumerate(value)
@@ -105,11 +131,29 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
         for name in sorted(schema.required)
         if value.get(name) is None
     ]
+    if schema.closed:
+        problems += [
+            _invalid(f"{pointer}/{name}", "is not a member of this object")
+            for name in value
+            if name not in schema.fields
+        ]
     for name, member_schema in schema.fields.items():
         member = value.get(name)
         if member is not None:
             problems += validate(member, member_schema, f"{pointer}/{name}")
     return problems
+
+
+def _text_problem(value: Any, schema: Text) -> str | None:
+    if not isinstance(value, str):
+        return "must be a string"
+    if len(value) < schema.min_length:
+        return f"must have at least {schema.min_length} characters"
+    if schema.max_length is not None and len(value) > schema.max_length:
+        return f"must have at most {schema.max_length} characters"
+    if schema.pattern is not None and re.fullmatch(schema.pattern, value) is None:
+        return f"must match {schema.pattern}"
+    return None
 
 
 def _invalid(pointer: str, problem: str) -> JsonObject:
@@ -119,6 +163,11 @@ def _invalid(pointer: str, problem: str) -> JsonObject:
 def obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
     """An :class:`Obj` with the ``required`` members and the member schemas."""
     return Obj(fields, frozenset(required))
+
+
+def closed_obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
+    """An :class:`Obj` that allows no other members (``additionalProperties: false``)."""
+    return Obj(fields, frozenset(required), closed=True)
 
 
 ADDITIONAL_COSTS = MapOf(obj(("price",), price="number"))

@@ -27,8 +27,9 @@ class State:
     """The data of one fake Application; :class:`FakeTalon` is one.
 
     Public collections (wire dicts): ``profiles``, ``sessions``, ``events``, ``coupons``,
-    ``reservations``, ``referrals``, ``audiences``, ``loyalty``, ``campaigns``. A new
-    area adds its collections in :meth:`clear_state`.
+    ``reservations``, ``referrals``, ``audiences``, ``campaigns``, ``loyalty_programs``,
+    ``loyalty_cards`` and ``loyalty_transactions``. A new area adds its collections in
+    :meth:`clear_state`.
     """
 
     def __init__(self, *, application_id: int, account_id: int) -> None:
@@ -47,8 +48,10 @@ class State:
         self.reservations: dict[str, list[str]] = {}
         self.referrals: dict[str, JsonObject] = {}
         self.audiences: dict[int, JsonObject] = {}
-        self.loyalty: dict[str, dict[int, float]] = {}
         self.campaigns: dict[int, JsonObject] = {}
+        self.loyalty_programs: dict[int, JsonObject] = {}
+        self.loyalty_cards: dict[tuple[int, str], JsonObject] = {}
+        self.loyalty_transactions: list[JsonObject] = []
         self._rules: list[RegisteredRule] = []
         self._ids: dict[str, int] = {}
         self._random = random.Random(0)
@@ -91,6 +94,15 @@ class RuleContext:
         """Sum of price times quantity over the cart items."""
         total: float = sum((i.get("price") or 0) * i["quantity"] for i in self.cart_items)
         return round(total, 2)
+
+    def loyalty_card(self, program_id: int) -> str | None:
+        """The first active card of card-based program ``program_id`` that the session
+        names in ``loyaltyCards``, or None."""
+        for identifier in (self.session or {}).get("loyaltyCards") or ():
+            card = self.fake.loyalty_cards.get((program_id, identifier))
+            if card is not None and card["status"] == "active":
+                return str(identifier)
+        return None
 
     def coupon_rejection_reason(self, code: str) -> str | None:
         """Why the fake's coupon ``code`` cannot be redeemed now by this profile, or None."""

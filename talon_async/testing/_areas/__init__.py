@@ -1,7 +1,7 @@
 """The API areas of the fake, one module each, as ``talon_async/resources/`` has them.
 
 An area module imports the core (``_area``, ``_http``, ``_state``, ``_engine``,
-``_schema``, ``_wire``), never another area or the facade. It defines its handlers,
+``_ledger``, ``_schema``, ``_wire``), never another area or the facade. It defines its handlers,
 ``(state, call) -> Answer`` functions, and one :class:`~talon_async.testing._area.Area`
 subclass with its ``ROUTES``, its seed-file ``SEEDS`` and its seeding methods. Adding an
 area: write its module, put its data in :class:`~talon_async.testing._state.State`, and
@@ -14,12 +14,13 @@ from __future__ import annotations
 from .campaigns import Campaigns
 from .coupons import Coupons
 from .events import Events
+from .loyalty import Loyalty
 from .profiles import Profiles
 from .referrals import Referrals
 from .sessions import Sessions
 
 
-class Areas(Campaigns, Coupons, Referrals, Profiles, Events, Sessions):
+class Areas(Loyalty, Campaigns, Coupons, Referrals, Profiles, Events, Sessions):
     """Every area of the fake; :class:`FakeTalon` derives from it."""
 
 

@@ -140,7 +140,15 @@ def _cancel_session(state: State, stored: JsonObject, *, dry: bool, now: datetim
             outcome.effects.append(rollback)
     if not dry:
         if stored["state"] != "open":
-            apply(state, committed, profile, -1, coupons=True)
+            apply(
+                state,
+                committed,
+                profile,
+                -1,
+                coupons=True,
+                session_id=session["integrationId"],
+                now=now,
+            )
             if profile is not None:
                 profile["closedSessions"] -= 1
                 profile["totalSales"] = round(profile["totalSales"] - session["total"], 2)
@@ -183,7 +191,7 @@ def _evaluate_session(
     if dry:
         return outcome
     if target == "closed":
-        apply(state, outcome.effects, profile, 1, coupons=True)
+        apply(state, outcome.effects, profile, 1, coupons=True, session_id=session_id, now=now)
         state._committed[session_id] = copy.deepcopy(outcome.effects)
         if profile is not None:
             profile["closedSessions"] += 1
