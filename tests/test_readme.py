@@ -113,6 +113,21 @@ async def _drive_worker(namespace: dict[str, Any], fake: FakeTalon) -> None:
         )
 
 
+async def test_loyalty_examples_run_on_their_own() -> None:
+    """Each example of the Loyalty section sets up its own fake: none needs another."""
+    text = README.read_text()
+    section = text[text.index("\n## Loyalty\n") : text.index("\n## Models and decoding\n")]
+    examples = [block for block in BLOCKS if block in section]
+    assert len(examples) == 3
+    for number, source in enumerate(examples, 1):
+        code = compile(
+            source, f"Loyalty example {number}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        )
+        result = eval(code, {})
+        if asyncio.iscoroutine(result):
+            await result
+
+
 def test_readme_seed_file_loads() -> None:
     [seed] = re.findall(r"^```json\n(.*?)^```", README.read_text(), flags=re.S | re.M)
     fake = FakeTalon()
