@@ -253,9 +253,7 @@ def state_v2(state: State, outcome: Outcome, content: set[str]) -> JsonObject:
     if "ruleFailureReasons" in content:
         answer["ruleFailureReasons"] = outcome.failures
     if "loyalty" in content:
-        answer["loyalty"] = (
-            standing(state, profile_id, utc_now()) if profile_id else {"programs": {}}
-        )
+        answer["loyalty"] = standing(state, profile_id, utc_now())
     if "event" in content:
         answer["event"] = outcome.event
     session = outcome.session or {}
@@ -285,10 +283,8 @@ def state_v1(state: State, outcome: Outcome, session: JsonObject) -> JsonObject:
         "profile": profile,
         "event": outcome.event,
     }
-    loyalty = (
-        standing(state, profile["integrationId"], utc_now()) if profile["integrationId"] else None
-    )
-    if loyalty is not None and (loyalty["programs"] or "cards" in loyalty):
+    loyalty = standing(state, profile["integrationId"], utc_now())
+    if loyalty["programs"] or "cards" in loyalty:  # the legacy state has it only then
         answer["loyalty"] = loyalty
     codes = session.get("couponCodes") or []
     if codes and codes[0] in state.coupons:
