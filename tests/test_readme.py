@@ -157,6 +157,21 @@ def test_readme_examples_pass_mypy_strict() -> None:
     assert run.returncode == 0, located + run.stderr
 
 
+async def test_loyalty_examples_run_on_their_own() -> None:
+    """Each example of the Loyalty section sets up its own fake: none needs another."""
+    text = README.read_text()
+    section = text[text.index("\n## Loyalty\n") : text.index("\n## Models and decoding\n")]
+    examples = [source for _, source in BLOCKS if source in section]
+    assert len(examples) == 3
+    for number, source in enumerate(examples, 1):
+        code = compile(
+            source, f"Loyalty example {number}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        )
+        result = eval(code, {})
+        if asyncio.iscoroutine(result):
+            await result
+
+
 def test_readme_seed_file_loads() -> None:
     [seed] = re.findall(r"^```json\n(.*?)^```", TEXT, flags=re.S | re.M)
     fake = FakeTalon()

@@ -8,7 +8,7 @@ from typing import Any
 from attrs import define
 
 from ._base import Model
-from .loyalty import LedgerEntry
+from .loyalty_embedded import LedgerEntry
 
 __all__ = [
     "CouponRejectionReason",

@@ -9,7 +9,7 @@ from attrs import define
 
 from ._base import Model
 from .coupons import InventoryCoupon
-from .loyalty import Loyalty
+from .loyalty_embedded import Loyalty
 from .profiles import CustomerProfile
 from .referrals import InventoryReferral
 

@@ -8,7 +8,7 @@ from typing import Any
 from attrs import define
 
 from ._base import Model
-from .loyalty import LoyaltyMembership
+from .loyalty_embedded import LoyaltyMembership
 
 __all__ = [
     "AudienceMembership",

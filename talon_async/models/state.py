@@ -12,7 +12,7 @@ from .coupons import Coupon, IntegrationCoupon, LimitConfig
 from .effects import Effect
 from .events import Event, EventV3
 from .inventory import CustomerAchievement, Giveaway
-from .loyalty import Loyalty
+from .loyalty_embedded import Loyalty
 from .profiles import CustomerProfile
 from .referrals import InventoryReferral, Referral
 from .sessions import CustomerSession, CustomerSessionV2, Return

@@ -30,10 +30,10 @@ from ..models.loyalty import (
     LedgerPointsEntryIntegrationAPI,
     LedgerTransactionLogEntryIntegrationAPI,
     LoyaltyBalancesWithTiers,
-    LoyaltyCard,
     LoyaltyCardBalances,
     LoyaltyCardRegistration,
 )
+from ..models.loyalty_embedded import LoyaltyCard
 from ._base import DEFAULT_AUTH, HasTransport, Query, Resource, path_id
 
 if TYPE_CHECKING:

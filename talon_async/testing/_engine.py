@@ -3,9 +3,10 @@
 An evaluation runs the registered rules on an :class:`Outcome` (the session and profile
 as they would be stored) and fills in its effects, triggered campaigns and rule failure
 reasons. :func:`apply` writes the lasting consequences of effects (coupon redemptions,
-loyalty points) to the state, or undoes them; :func:`rollback_of` gives the effect that
-announces such an undo, and :func:`returned_share` how much of an effect a return of cart
-items takes back. :func:`state_v2` and :func:`state_v1` shape the answers.
+loyalty points, see ``_ledger``; achievement progress) to the state, or undoes them;
+:func:`rollback_of` gives the effect that announces such an undo, and
+:func:`returned_share` how much of an effect a return of cart items takes back.
+:func:`state_v2` and :func:`state_v1` shape the answers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
+from ._ledger import apply_effect, standing
 from ._state import (
     RegisteredRule,
     RuleContext,
@@ -31,7 +34,6 @@ from ._wire import (
     discounts_of,
     legacy_effect,
     legacy_session,
-    loyalty,
     new_profile,
     parse_timestamp,
     timestamp,
@@ -63,6 +65,7 @@ RETURNABLE = {
     "setDiscountPerItem": "position",
     "addLoyaltyPoints": "cartItemPosition",
 }
+_LOYALTY = ("addLoyaltyPoints", "deductLoyaltyPoints")
 
 
 @dataclass
@@ -154,6 +157,8 @@ def _effect(state: State, rule: RegisteredRule, campaign: JsonObject, spec: Any)
         "effectType": effect_type,
         "props": dict(props),
     }
+    if effect_type in _LOYALTY:  # the ledger and a later rollback find points by their UUID
+        effect["props"].setdefault("transactionUUID", str(uuid4()))
     if effect_type == "acceptCoupon" and props["value"] in state.coupons:
         effect["triggeredByCoupon"] = state.coupons[props["value"]]["id"]
     return effect
@@ -166,11 +171,14 @@ def apply(
     sign: int,
     *,
     coupons: bool,
+    session_id: str,
+    now: datetime,
 ) -> None:
     """Write the lasting consequences of effects to the state (``sign=-1`` undoes them).
 
-    Accepted coupons count as redeemed (only when ``coupons``), loyalty points and
-    achievement progress move.
+    Accepted coupons count as redeemed (only when ``coupons``), loyalty points move in
+    the ledgers (as transactions of session ``session_id``; undoing an effect of a smaller
+    value than it had gives back that much), and achievement progress moves.
     """
     profile_id = profile["integrationId"] if profile else ""
     for effect in effects:
@@ -180,20 +188,16 @@ def apply(
             state.coupons[props["value"]]["usageCounter"] += sign
             key = (props["value"], profile_id)
             state._redemptions[key] = state._redemptions.get(key, 0) + sign
-        elif kind in ("addLoyaltyPoints", "deductLoyaltyPoints"):
-            recipient = props.get("recipientIntegrationId") or profile_id
-            points = props["value"] if kind == "addLoyaltyPoints" else -props["value"]
-            balances = state.loyalty.setdefault(recipient, {})
-            program_id = props["programId"]
-            balances[program_id] = round(balances.get(program_id, 0.0) + sign * points, 2)
+        elif kind in _LOYALTY:
+            apply_effect(state, effect, profile_id, sign, session_id, now)
         elif kind == "increaseAchievementProgress" and profile_id:
-            delta = sign * props["delta"]
-            change_progress(state, profile_id, props["achievementId"], delta, utc_now())
+            change_progress(state, profile_id, props["achievementId"], sign * props["delta"], now)
 
 
 def commit_now(state: State, outcome: Outcome, now: datetime) -> None:
     """Persist an event or profile evaluation: loyalty moves at once, no coupon use."""
-    apply(state, outcome.effects, outcome.profile, 1, coupons=False)
+    session_id = outcome.session["integrationId"] if outcome.session else ""
+    apply(state, outcome.effects, outcome.profile, 1, coupons=False, session_id=session_id, now=now)
     if outcome.profile is not None:
         store_profile(state, outcome.profile, now)
 
@@ -336,7 +340,7 @@ def state_v2(state: State, outcome: Outcome, content: set[str]) -> JsonObject:
     if "ruleFailureReasons" in content:
         answer["ruleFailureReasons"] = outcome.failures
     if "loyalty" in content:
-        answer["loyalty"] = loyalty(state.loyalty.get(profile_id, {}))
+        answer["loyalty"] = standing(state, profile_id, utc_now())
     if "event" in content:
         answer["event"] = outcome.event
     if "advancedEvent" in content:
@@ -376,9 +380,9 @@ def state_v1(state: State, outcome: Outcome, session: JsonObject) -> JsonObject:
         "profile": profile,
         "event": outcome.event,
     }
-    balances = state.loyalty.get(profile["integrationId"]) if profile["integrationId"] else None
-    if balances:
-        answer["loyalty"] = loyalty(balances)
+    loyalty = standing(state, profile["integrationId"], utc_now())
+    if loyalty["programs"] or "cards" in loyalty:  # the legacy state has it only then
+        answer["loyalty"] = loyalty
     codes = session.get("couponCodes") or []
     if codes and codes[0] in state.coupons:
         answer["coupon"] = state.coupons[codes[0]]

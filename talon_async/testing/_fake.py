@@ -59,9 +59,17 @@ class FakeTalon(Areas):
     * ``reservations``: integration IDs of the profiles holding each coupon code;
     * ``referrals``: referrals (Referral) by code;
     * ``audiences``: audiences (Audience) by ID, see :meth:`add_audience`;
-    * ``loyalty``: points per loyalty program ID, by profile integration ID;
     * ``campaigns``: campaigns (Campaign) by ID, see :meth:`add_campaign` and
       :meth:`add_rule`;
+    * ``loyalty_programs``: loyalty programs by ID (``cardBased``, ``subledgers``,
+      ``tiers``, ...), see :meth:`add_loyalty_program`;
+    * ``loyalty_cards``: loyalty cards (LoyaltyCard, without balances) by (program ID,
+      identifier), see :meth:`add_loyalty_card`;
+    * ``loyalty_transactions``: every ledger transaction, oldest first: the members of
+      a transaction log entry, plus its ledger's owner (``integrationId`` or
+      ``cardIdentifier``), ``loyaltyTransactionType``, ``awaitsActivation`` and, for
+      additions, the ``unusedAmount`` left; balances are computed from them (see
+      :meth:`loyalty_balance`, :meth:`add_loyalty_points`);
     * ``catalogs``: cart item catalogs (Catalog) by ID, see :meth:`add_catalog`, and
       ``catalog_items``: their items by catalog ID and SKU;
     * ``price_history``: price observations (BestPriorPrice) by SKU, oldest first, see
@@ -87,7 +95,10 @@ class FakeTalon(Areas):
       state of a finished session changes nothing. Closing redeems the accepted coupons,
       credits loyalty points and counts the sale on the profile; cancelling or reopening a
       closed session undoes that with rollback effects (a reopened session is evaluated
-      afresh by its next update). Events and profile updates credit points at once;
+      afresh by its next update). Events and profile updates credit points at once.
+      Points land in the ledger of the profile, or of the session's card in a card-based
+      program; a program a rule credits without being added first is created
+      profile-based;
     * ``getCustomerSession`` answers the session and the effects it has now: those of its
       latest update, less what returns rolled back (none once cancelled or reopened);
     * ``returnCartItems`` works on closed and partially returned sessions: it counts the
@@ -271,9 +282,10 @@ class FakeTalon(Areas):
         ``coupons`` (``value``, ``usageLimit``, ``expiryDate``, ...), ``rules`` (a
         ready-made rule by name and its parameters: ``{"rule": "coupon_codes",
         "percent": 10}``), ``campaigns``, ``profiles``, ``audiences``, ``referrals``,
-        ``catalogs`` (with their ``items``), ``priceHistory`` and ``achievements``
-        (with each profile's ``progress``). Raises :class:`SeedError` with the file name
-        and the first problem.
+        ``loyaltyPrograms`` (``id``, ``name``, ``cardBased``, ``subledgers``, ``tiers`` as
+        ``{"name", "minPoints"}``, ...), ``catalogs`` (with their ``items``),
+        ``priceHistory`` and ``achievements`` (with each profile's ``progress``). Raises
+        :class:`SeedError` with the file name and the first problem.
         """
         file = Path(path)
         try:

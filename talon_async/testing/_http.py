@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 from aiohttp.typedefs import Handler as AiohttpHandler
+from multidict import MultiMapping
 
 from ._faults import Faults
 from ._schema import Schema, validate
@@ -29,54 +30,76 @@ from ._state import State
 from ._wire import Answer, ApiError, error_body, error_item, not_found, parse_timestamp
 
 _MAX_BODY_BYTES = 32 * 1024 * 1024
+_INTEGER = re.compile(r"-?[0-9]+")
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Call:
-    """One authenticated request: path parameters, query and the validated JSON body."""
+    """One authenticated request: path parameters, query and the validated JSON body.
+
+    ``query[name]`` is the first value of a parameter; the helpers below read typed
+    values and answer 400 naming the parameter when one is malformed.
+    """
 
     params: Mapping[str, str]
-    query: Mapping[str, str]
+    query: MultiMapping[str]
     body: Any
+
+    def path_integer(self, name: str) -> int:
+        """A path parameter that must be an integer; 400 otherwise."""
+        value = self.params[name]
+        if _INTEGER.fullmatch(value) is None:
+            raise bad_parameter(name, f"{name} must be an integer", where="path")
+        return int(value)
+
+    def strings(self, name: str) -> list[str]:
+        """Every value of a repeated query parameter (empty when absent)."""
+        return list(self.query.getall(name, ()))
+
+    def integer(
+        self, name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+    ) -> int:
+        """An integer query parameter within its bounds (``default`` when absent)."""
+        value = self.query.get(name)
+        if value is None:
+            return default
+        bounds = f"from {minimum}" + ("" if maximum is None else f" to {maximum}")
+        number = int(value) if _INTEGER.fullmatch(value) else None
+        if number is None or number < minimum or (maximum is not None and number > maximum):
+            raise bad_parameter(name, f"{name} must be an integer {bounds}")
+        return number
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
+        """A query parameter out of a fixed set (None when absent)."""
+        value = self.query.get(name)
+        if value is not None and value not in choices:
+            raise bad_parameter(name, f"{name} must be one of {', '.join(choices)}")
+        return value
+
+    def moment(self, name: str) -> datetime | None:
+        """An RFC 3339 date-time (or a date, meaning its midnight UTC) query parameter."""
+        value = self.query.get(name)
+        if value is None:
+            return None
+        try:
+            return parse_timestamp(value)
+        except ValueError:
+            raise bad_parameter(name, f"{name} must be an RFC 3339 date-time") from None
 
     def flag(self, name: str) -> bool:
         """A ``true``/``false`` query parameter (false when absent); 400 otherwise."""
         value = self.query.get(name, "false")
         if value not in ("true", "false"):
-            raise _bad_query(name, f"{name} must be true or false")
+            raise bad_parameter(name, f"{name} must be true or false")
         return value == "true"
 
     def yes_no(self, name: str, default: str) -> bool:
         """A ``yes``/``no`` query parameter (``default`` when absent); 400 otherwise."""
         value = self.query.get(name, default)
         if value not in ("yes", "no"):
-            raise _bad_query(name, f"{name} must be yes or no")
+            raise bad_parameter(name, f"{name} must be yes or no")
         return value == "yes"
-
-    def integer(
-        self, name: str, default: int, *, minimum: int = 0, maximum: int | None = None
-    ) -> int:
-        """An integer query parameter in bounds (``default`` when absent); 400 otherwise."""
-        text = self.query.get(name)
-        if text is None:
-            return default
-        value = int(text) if _INTEGER.fullmatch(text) else None
-        if value is None or value < minimum or (maximum is not None and value > maximum):
-            bounds = f"at least {minimum}" if maximum is None else f"{minimum} to {maximum}"
-            raise _bad_query(name, f"{name} must be an integer, {bounds}")
-        return value
-
-    def moment(self, name: str) -> datetime | None:
-        """An RFC 3339 query parameter (a date alone is midnight UTC), or None; 400 if
-        malformed."""
-        text = self.query.get(name)
-        if text is None:
-            return None
-        try:
-            return parse_timestamp(text)
-        except ValueError:
-            raise _bad_query(name, f"{name} must be an RFC 3339 timestamp") from None
 
     def listed(self, name: str, choices: tuple[str, ...]) -> list[str] | None:
         """A comma-separated query parameter of ``choices`` (None when absent); 400 otherwise."""
@@ -85,7 +108,8 @@ class Call:
             return None
         values = text.split(",")
         if not set(values) <= set(choices):
-            raise _bad_query(name, f"{name} takes a comma-separated list of {', '.join(choices)}")
+            listed = ", ".join(choices)
+            raise bad_parameter(name, f"{name} takes a comma-separated list of {listed}")
         return values
 
     def ids(self, name: str) -> list[int] | None:
@@ -95,7 +119,7 @@ class Call:
             return None
         values = text.split(",")
         if not all(_INTEGER.fullmatch(value) for value in values):
-            raise _bad_query(name, f"{name} takes a comma-separated list of integer IDs")
+            raise bad_parameter(name, f"{name} takes a comma-separated list of integer IDs")
         return [int(value) for value in values]
 
     def page(self, items: Sequence[T], default_size: int) -> tuple[list[T], bool]:
@@ -116,10 +140,11 @@ class Call:
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
-def _bad_query(name: str, details: str) -> ApiError:
+def bad_parameter(name: str, details: str, *, where: str = "query") -> ApiError:
+    """A 400 naming the query (or ``where="path"``) parameter at fault."""
     return ApiError(
         400,
-        "Invalid query parameter",
+        f"Invalid {where} parameter",
         [error_item("Invalid parameter", details, parameter=name)],
     )
 
@@ -267,6 +292,7 @@ class HttpServer:
             headers=dict(request.headers),
             body=await request.read(),
         )
+        query = request.query
         self._requests.append(record)
         match = self._match(record.method, record.raw_path)
         key = None
@@ -280,7 +306,7 @@ class HttpServer:
             if key is not None:
                 self._in_flight.add(key)
             try:
-                answer = await self._answer(record, match)
+                answer = await self._answer(record, match, query)
             finally:
                 if key is not None:
                     self._in_flight.discard(key)
@@ -296,7 +322,10 @@ class HttpServer:
         return _response(answer)
 
     async def _answer(
-        self, record: RecordedRequest, match: tuple[Route, dict[str, str]] | Answer
+        self,
+        record: RecordedRequest,
+        match: tuple[Route, dict[str, str]] | Answer,
+        query: MultiMapping[str],
     ) -> Answer | None:
         """Apply the faults around the operation; None means: drop the connection."""
         faults = self._faults
@@ -314,12 +343,17 @@ class HttpServer:
         if before is not None:
             return before
         with self._state.lock:
-            answer = self._run(record, match)
+            answer = self._run(record, match, query)
         if faults.take_drop_after(record.method, record.path):
             return None
         return answer
 
-    def _run(self, record: RecordedRequest, match: tuple[Route, dict[str, str]] | Answer) -> Answer:
+    def _run(
+        self,
+        record: RecordedRequest,
+        match: tuple[Route, dict[str, str]] | Answer,
+        query: MultiMapping[str],
+    ) -> Answer:
         if isinstance(match, Answer):
             return match
         matched, params = match
@@ -345,7 +379,7 @@ class HttpServer:
                 problems = validate(body, matched.schema)
                 if problems:
                     raise ApiError(400, "Invalid request body", problems)
-            return matched.handler(self._state, Call(params, record.query, body))
+            return matched.handler(self._state, Call(params, query, body))
         except ApiError as error:
             return error.answer
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
 from ._schema import Obj, obj
 from ._state import EffectSpec, Rule, RuleContext
+from ._wire import timestamp
 
 
 def _discount(total: float, percent: float) -> float:
@@ -54,20 +56,37 @@ class _LoyaltyPoints:
     points_per_currency_unit: float
     sub_ledger_id: str
     name: str
+    pending_days: float
+    expiry_days: float | None
+    awaits_activation: bool
 
     def __call__(self, context: RuleContext) -> Iterator[EffectSpec]:
-        if context.profile_id and context.cart_total > 0:
-            yield (
-                "addLoyaltyPoints",
-                {
-                    "name": self.name,
-                    "programId": self.program_id,
-                    "subLedgerId": self.sub_ledger_id,
-                    "value": round(context.cart_total * self.points_per_currency_unit, 2),
-                    "recipientIntegrationId": context.profile_id,
-                    "transactionUUID": str(uuid4()),
-                },
-            )
+        if context.cart_total <= 0:
+            return
+        props: dict[str, Any] = {
+            "name": self.name,
+            "programId": self.program_id,
+            "subLedgerId": self.sub_ledger_id,
+            "value": round(context.cart_total * self.points_per_currency_unit, 2),
+            "recipientIntegrationId": context.profile_id,
+            "transactionUUID": str(uuid4()),
+        }
+        program = context.fake.loyalty_programs.get(self.program_id)
+        if program is not None and program["cardBased"]:
+            card = context.loyalty_card(self.program_id)
+            if card is None:
+                return
+            props["cardIdentifier"] = card
+        elif not context.profile_id:
+            return
+        start = context.now + timedelta(days=self.pending_days)
+        if self.pending_days:
+            props["startDate"] = timestamp(start)
+        if self.expiry_days is not None:
+            props["expiryDate"] = timestamp(start + timedelta(days=self.expiry_days))
+        if self.awaits_activation:
+            props["awaitsActivation"] = True
+        yield "addLoyaltyPoints", props
 
 
 @dataclass(frozen=True)
@@ -142,14 +161,30 @@ def loyalty_points(
     *,
     sub_ledger_id: str = "",
     name: str = "Loyalty points",
+    pending_days: float = 0,
+    expiry_days: float | None = None,
+    awaits_activation: bool = False,
 ) -> Rule:
-    """``addLoyaltyPoints`` of cart total x ``points_per_currency_unit`` to the session's
-    profile in program ``program_id`` (nothing for anonymous sessions or empty carts).
+    """``addLoyaltyPoints`` of cart total x ``points_per_currency_unit`` in program
+    ``program_id``, sub-ledger ``sub_ledger_id`` (nothing for empty carts).
 
-    As in the API, points reach the balance when the session closes (at once for events
-    and profile updates), never in dry runs.
+    The points go to the session's profile, or in a card-based program (see
+    ``FakeTalon.add_loyalty_program``) to the first active card of the program that the
+    session names in ``loyaltyCards`` (nothing without one). They start ``pending_days``
+    after the evaluation (pending until then), expire ``expiry_days`` after their start
+    (never by default), and with ``awaits_activation`` stay pending until
+    activateLoyaltyPoints activates them. As in the API, points reach the ledger when the
+    session closes (at once for events and profile updates), never in dry runs.
     """
-    return _LoyaltyPoints(program_id, points_per_currency_unit, sub_ledger_id, name)
+    return _LoyaltyPoints(
+        program_id,
+        points_per_currency_unit,
+        sub_ledger_id,
+        name,
+        pending_days,
+        expiry_days,
+        awaits_activation,
+    )
 
 
 def percent_off_catalog_items(
@@ -192,6 +227,9 @@ READY_MADE: dict[str, tuple[Callable[..., Rule], Obj]] = {
             pointsPerCurrencyUnit="number",
             subLedgerId="string",
             name="string",
+            pendingDays="number",
+            expiryDays="number",
+            awaitsActivation="boolean",
         ),
     ),
     "percent_off_catalog_items": (

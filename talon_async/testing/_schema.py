@@ -1,15 +1,16 @@
 """A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
-``"object"`` for a free-form object, ``"date-time"``, ``"any"``), an :class:`Obj`, an
-:class:`Arr`, a :class:`MapOf`, a :class:`OneOf`, a :class:`Text`, an :class:`Int` or a
-:class:`Tagged`. Validation collects every problem as an error item whose
-``source.pointer`` is the JSON pointer of the offending member.
+``"object"`` for a free-form object, ``"date-time"``, ``"uuid"``, ``"any"``), an
+:class:`Obj`, an :class:`Arr`, a :class:`MapOf`, a :class:`OneOf`, a :class:`Text`, an
+:class:`Int` or a :class:`Tagged`. Validation collects every problem as an error item
+whose ``source.pointer`` is the JSON pointer of the offending member.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -19,10 +20,11 @@ from ._wire import JsonObject, error_item, parse_timestamp
 
 @dataclass(frozen=True)
 class Obj:
-    """A JSON object with known members; unknown members are ignored."""
+    """A JSON object with known members; unknown members are ignored unless ``closed``."""
 
     fields: Mapping[str, Schema]
     required: frozenset[str] = field(default_factory=frozenset)
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,11 @@ class OneOf:
 
 @dataclass(frozen=True)
 class Text:
-    """A string of ``min_length`` to ``max_length`` characters."""
+    """A string of ``min_length`` to ``max_length`` characters, matching ``pattern`` if given."""
 
     min_length: int = 0
     max_length: int | None = None
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class Tagged:
 
 Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf | Text | Int | Tagged
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
 
 def _type_problem(value: Any, kind: str) -> str | None:
     if kind == "string":
@@ -90,6 +95,9 @@ def _type_problem(value: Any, kind: str) -> str | None:
         return None if isinstance(value, dict) else "must be an object"
     if kind == "any":
         return None
+    if kind == "uuid":
+        ok = isinstance(value, str) and _UUID.fullmatch(value) is not None
+        return None if ok else "must be a UUID"
     if kind == "date-time":
         if not isinstance(value, str):
             return "must be an RFC 3339 date-time string"
@@ -152,6 +160,12 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
         for name in sorted(schema.required)
         if value.get(name) is None
     ]
+    if schema.closed:
+        problems += [
+            _invalid(f"{pointer}/{name}", "is not a member of this object")
+            for name in value
+            if name not in schema.fields
+        ]
     for name, member_schema in schema.fields.items():
         member = value.get(name)
         if member is not None:
@@ -171,6 +185,8 @@ def _text_problems(value: Any, schema: Text, where: str) -> list[JsonObject]:
         return [_invalid(where, f"must have at least {schema.min_length} characters")]
     if schema.max_length is not None and len(value) > schema.max_length:
         return [_invalid(where, f"must have at most {schema.max_length} characters")]
+    if schema.pattern is not None and re.fullmatch(schema.pattern, value) is None:
+        return [_invalid(where, f"must match {schema.pattern}")]
     return []
 
 
@@ -181,6 +197,11 @@ def _invalid(pointer: str, problem: str) -> JsonObject:
 def obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
     """An :class:`Obj` with the ``required`` members and the member schemas."""
     return Obj(fields, frozenset(required))
+
+
+def closed_obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
+    """An :class:`Obj` that allows no other members (``additionalProperties: false``)."""
+    return Obj(fields, frozenset(required), closed=True)
 
 
 ADDITIONAL_COSTS = MapOf(obj(("price",), price="number"))

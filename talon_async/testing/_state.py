@@ -35,9 +35,10 @@ class State:
     """The data of one fake Application; :class:`FakeTalon` is one.
 
     Public collections (wire dicts): ``profiles``, ``sessions``, ``returns``, ``events``,
-    ``coupons``, ``reservations``, ``referrals``, ``audiences``, ``loyalty``, ``campaigns``,
-    ``catalogs``, ``catalog_items``, ``price_history``, ``achievements``,
-    ``achievement_progress``. A new area adds its collections in :meth:`clear_state`.
+    ``coupons``, ``reservations``, ``referrals``, ``audiences``, ``campaigns``,
+    ``loyalty_programs``, ``loyalty_cards``, ``loyalty_transactions``, ``catalogs``,
+    ``catalog_items``, ``price_history``, ``achievements``, ``achievement_progress``. A new
+    area adds its collections in :meth:`clear_state`.
     """
 
     def __init__(self, *, application_id: int, account_id: int) -> None:
@@ -59,7 +60,6 @@ class State:
         self.reservations: dict[str, list[str]] = {}
         self.referrals: dict[str, JsonObject] = {}
         self.audiences: dict[int, JsonObject] = {}
-        self.loyalty: dict[str, dict[int, float]] = {}
         self.campaigns: dict[int, JsonObject] = {}
         self.catalogs: dict[int, JsonObject] = {}
         self.catalog_items: dict[int, dict[str, JsonObject]] = {}
@@ -67,6 +67,9 @@ class State:
         self.achievements: dict[int, JsonObject] = {}
         # Progress records per profile integration ID and achievement ID, oldest first.
         self.achievement_progress: dict[str, dict[int, list[JsonObject]]] = {}
+        self.loyalty_programs: dict[int, JsonObject] = {}
+        self.loyalty_cards: dict[tuple[int, str], JsonObject] = {}
+        self.loyalty_transactions: list[JsonObject] = []
         self._rules: list[RegisteredRule] = []
         self._ids: dict[str, int] = {}
         self._random = random.Random(0)
@@ -132,6 +135,15 @@ class RuleContext:
             return None
         record = progress_record(self.fake, achievement, self.profile_id, self.now)
         return None if record is None else dict(record)
+
+    def loyalty_card(self, program_id: int) -> str | None:
+        """The first active card of card-based program ``program_id`` that the session
+        names in ``loyaltyCards``, or None."""
+        for identifier in (self.session or {}).get("loyaltyCards") or ():
+            card = self.fake.loyalty_cards.get((program_id, identifier))
+            if card is not None and card["status"] == "active":
+                return str(identifier)
+        return None
 
     def coupon_rejection_reason(self, code: str) -> str | None:
         """Why the fake's coupon ``code`` cannot be redeemed now by this profile, or None."""

@@ -205,29 +205,3 @@ def discounts_of(effects: list[JsonObject]) -> dict[str, float]:
             props = effect["props"]
             discounts[props["name"]] = discounts.get(props["name"], 0.0) + props["value"]
     return discounts
-
-
-def loyalty_ledger(balance: float) -> JsonObject:
-    """Balances of one profile ledger; the fake has no pending, expired or spent points."""
-    return {
-        "currentBalance": balance,
-        "pendingBalance": 0.0,
-        "expiredBalance": 0.0,
-        "spentBalance": 0.0,
-        "tentativeCurrentBalance": balance,
-    }
-
-
-def loyalty(balances: dict[int, float]) -> JsonObject:
-    """A profile's loyalty standing (Loyalty) from its balance per program ID."""
-    return {
-        "programs": {
-            str(program_id): {
-                "id": program_id,
-                "title": f"Loyalty program {program_id}",
-                "name": f"program{program_id}",
-                "ledger": loyalty_ledger(balance),
-            }
-            for program_id, balance in sorted(balances.items())
-        }
-    }

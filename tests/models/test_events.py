@@ -14,7 +14,7 @@ from talon_async.models.events import (
     NewEvent,
     ReferralRejectionReason,
 )
-from talon_async.models.loyalty import LedgerEntry
+from talon_async.models.loyalty_embedded import LedgerEntry
 
 
 def event_json() -> dict[str, Any]:

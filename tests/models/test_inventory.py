@@ -14,7 +14,7 @@ from talon_async.models.inventory import (
     CustomerInventory,
     Giveaway,
 )
-from talon_async.models.loyalty import (
+from talon_async.models.loyalty_embedded import (
     LedgerEntry,
     LedgerInfo,
     Loyalty,

@@ -67,3 +67,18 @@ def test_the_package_loads_no_model_no_converter_and_no_aiohttp() -> None:
         "assert {'CartItem', 'CatalogAction'} <= set(dir(talon_async.models))\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+
+
+def test_session_answers_load_no_loyalty_operation_models() -> None:
+    # States, profiles, inventories and events embed the loyalty models of
+    # models.loyalty_embedded; the loyalty operations' own models load with client.loyalty.
+    code = (
+        "import sys, talon_async\n"
+        "from talon_async.models import CustomerInventory, Event, IntegrationStateV2\n"
+        "assert 'talon_async.models.loyalty_embedded' in sys.modules\n"
+        "assert 'talon_async.models.loyalty' not in sys.modules\n"
+        "client = talon_async.TalonClient('http://127.0.0.1:9', auth=talon_async.ApiKeyV1('k'))\n"
+        "client.loyalty\n"
+        "assert 'talon_async.models.loyalty' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

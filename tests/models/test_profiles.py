@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from talon_async._convert import decode_json, encode, structure
-from talon_async.models.loyalty import LoyaltyMembership
+from talon_async.models.loyalty_embedded import LoyaltyMembership
 from talon_async.models.profiles import (
     AudienceMembership,
     CustomerProfile,

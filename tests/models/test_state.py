@@ -19,7 +19,7 @@ from talon_async.models.effects import (
     SetDiscountPerItemEffectProps,
 )
 from talon_async.models.events import Event
-from talon_async.models.loyalty import Loyalty
+from talon_async.models.loyalty_embedded import Loyalty
 from talon_async.models.profiles import AudienceMembership, CustomerProfile
 from talon_async.models.sessions import (
     AdditionalCost,

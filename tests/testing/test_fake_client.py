@@ -160,7 +160,7 @@ async def test_update_customer_session_v1(talon_fake: FakeTalon, talon_client: T
 
 async def test_track_event(talon_fake: FakeTalon, talon_client: TalonClient) -> None:
     talon_fake.add_profile("alice")
-    talon_fake.loyalty["alice"] = {7: 3.0}
+    talon_fake.add_loyalty_points(7, "alice", 3.0)
     event = NewEvent(
         type="viewed", attributes={"page": "home"}, session_id="s-1", profile_id="alice"
     )
@@ -320,7 +320,7 @@ async def test_customer_inventory(talon_fake: FakeTalon, talon_client: TalonClie
     talon_fake.add_profile("alice", {"tier": "gold"})
     talon_fake.reservations["SUMMER10"] = ["alice"]
     talon_fake.add_referral("REF-1", "alice")
-    talon_fake.loyalty["alice"] = {7: 12.5}
+    talon_fake.add_loyalty_points(7, "alice", 12.5)
     nothing = await talon_client.get_customer_inventory("alice")
     assert (nothing.profile, nothing.coupons, nothing.loyalty) == (None, None, None)
     inventory = await talon_client.profiles.get_inventory(

@@ -236,7 +236,9 @@ async def test_any_path_parameter_reaches_the_fakes_routing(
         "actions": [{"type": "REMOVE", "payload": {"sku": "s"}}],
     }
     reply = await raw(route.method, path, body)
-    assert reply.status in (200, 201, 204, 404), reply.body
+    # A loyalty program ID must be an integer: those routes answer 400 for these values.
+    numeric = "{loyaltyProgramId}" in route.pattern
+    assert reply.status in ((400,) if numeric else (200, 201, 204, 404)), reply.body
     if reply.status != 204:
         assert reply.headers["Content-Type"].startswith("application/json")
         assert reply.json

@@ -18,7 +18,7 @@ from talon_async.testing._state import State
 from talon_async.testing._wire import Answer
 
 PACKAGE = Path(talon_async.testing.__file__).parent
-CORE = {"_area", "_engine", "_faults", "_http", "_rules", "_schema", "_state", "_wire"}
+CORE = {"_area", "_engine", "_faults", "_http", "_ledger", "_rules", "_schema", "_state", "_wire"}
 
 
 def imported(path: Path) -> set[str]:
@@ -50,7 +50,7 @@ def test_the_core_imports_no_area_and_not_the_facade() -> None:
 
 def test_every_area_is_served() -> None:
     served = {(route.method, route.pattern) for route in FakeTalon.all_routes()}
-    assert len(served) == len(FakeTalon.all_routes()) == 31
+    assert len(served) == len(FakeTalon.all_routes()) == 42
     for area in Areas.__bases__:
         assert issubclass(area, Area)
         assert {(route.method, route.pattern) for route in area.ROUTES} <= served

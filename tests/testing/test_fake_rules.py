@@ -129,20 +129,26 @@ async def test_loyalty_points_are_credited_when_the_session_closes(
         "alice",
     )
     assert props["subLedgerId"] == "" and len(props["transactionUUID"]) == 36
-    assert talon_fake.loyalty == {}
+    assert talon_fake.loyalty_transactions == []
     await raw("PUT", f"{SESSION}?dry=true", request("closed"))
-    assert talon_fake.loyalty == {}
+    assert talon_fake.loyalty_transactions == []
     await raw("PUT", SESSION, request("closed"))
-    assert talon_fake.loyalty == {"alice": {7: 50.0}}
+    assert talon_fake.loyalty_balance(7, "alice") == 50.0
+    [added] = talon_fake.loyalty_transactions
+    assert (added["integrationId"], added["customerSessionId"], added["amount"]) == (
+        "alice",
+        "s-1",
+        50.0,
+    )
     assert talon_fake.profiles["alice"]["loyaltyMemberships"] is None  # deprecated: null
     await raw("PUT", SESSION, request("closed"))  # a repeated close credits nothing more
-    assert talon_fake.loyalty == {"alice": {7: 50.0}}
+    assert len(talon_fake.loyalty_transactions) == 1
 
 
 async def test_anonymous_sessions_earn_no_points(raw: Raw, talon_fake: FakeTalon) -> None:
     talon_fake.add_rule(loyalty_points(7, 1))
     reply = await raw("PUT", SESSION, request("closed", profile=""))
-    assert reply.json["effects"] == [] and talon_fake.loyalty == {}
+    assert reply.json["effects"] == [] and talon_fake.loyalty_transactions == []
     assert talon_fake.profiles == {}
 
 
@@ -154,12 +160,18 @@ async def test_cancelling_a_closed_session_rolls_everything_back(
     talon_fake.add_rule(loyalty_points(7, 1))
     await raw("PUT", SESSION, request("closed", codes=("C",)))
     assert talon_fake.coupons["C"]["usageCounter"] == 1
-    assert talon_fake.loyalty["alice"][7] == 100.0
+    assert talon_fake.loyalty_balance(7, "alice") == 100.0
     cancelled = await raw("PUT", SESSION, request("cancelled", codes=("C",)))
     kinds = [kind for kind, _ in effects_of(cancelled.json)]
     assert kinds == ["rollbackCoupon", "rollbackDiscount", "rollbackAddedLoyaltyPoints"]
     assert talon_fake.coupons["C"]["usageCounter"] == 0
-    assert talon_fake.loyalty["alice"][7] == 0.0
+    assert talon_fake.loyalty_balance(7, "alice") == 0.0
+    added, taken_back = talon_fake.loyalty_transactions
+    assert (added["unusedAmount"], taken_back["type"], taken_back["amount"]) == (
+        0.0,
+        "subtraction",
+        100.0,
+    )
 
 
 async def test_cancelling_an_open_session_has_no_effects(raw: Raw, talon_fake: FakeTalon) -> None:
@@ -231,13 +243,13 @@ async def test_profile_updates_run_rules_only_when_asked(raw: Raw, talon_fake: F
 
     talon_fake.add_rule(welcome)
     quiet = await raw("PUT", "/v2/customer_profiles/alice", {})
-    assert quiet.json["effects"] == [] and talon_fake.loyalty == {}
+    assert quiet.json["effects"] == [] and talon_fake.loyalty_transactions == []
     body = {"responseContent": ["loyalty"]}
     dry = await raw("PUT", "/v2/customer_profiles/alice?runRuleEngine=true&dry=true", body)
-    assert len(dry.json["effects"]) == 1 and talon_fake.loyalty == {}
+    assert len(dry.json["effects"]) == 1 and talon_fake.loyalty_transactions == []
     run = await raw("PUT", "/v2/customer_profiles/alice?runRuleEngine=true", body)
     assert run.json["loyalty"]["programs"]["3"]["ledger"]["currentBalance"] == 10
-    assert talon_fake.loyalty == {"alice": {3: 10}}
+    assert talon_fake.loyalty_balance(3, "alice") == 10
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,9 @@ SEED: dict[str, Any] = {
     "profiles": [{"integrationId": "alice", "attributes": {"tier": "gold"}}],
     "audiences": [{"id": 7, "name": "VIP"}, {"id": 8}],
     "referrals": [{"code": "FRIEND1", "advocateProfileIntegrationId": "alice", "usageLimit": 2}],
+    "loyaltyPrograms": [
+        {"id": 3, "title": "Coffee club", "tiers": [{"name": "Gold", "minPoints": 40}]}
+    ],
 }
 
 TOML = """
@@ -82,6 +85,11 @@ async def test_a_seed_sets_up_every_area(raw: Raw, talon_fake: FakeTalon) -> Non
         (1, "5% off the cart", "setDiscount", 5.0),
         (2, "Loyalty points", "addLoyaltyPoints", 50.0),
     ]
+    await raw("PUT", "/v2/customer_sessions/s-1", {"customerSession": {"state": "closed"}})
+    balances = await raw("GET", "/v1/loyalty_programs/3/profile/alice/balances?includeTiers=true")
+    assert balances.json["balance"]["activePoints"] == 50.0
+    assert balances.json["balance"]["currentTier"]["name"] == "Gold"
+    assert talon_fake.loyalty_programs[3]["title"] == "Coffee club"
 
 
 def test_json_and_toml_seed_files(tmp_path: Path) -> None:
@@ -120,6 +128,7 @@ def test_json_and_toml_seed_files(tmp_path: Path) -> None:
         ({"rules": [{"rule": "coupon_codes", "programId": 1}]}, "rules[0] has an unknown member"),
         ({"audiences": [{"id": "7"}]}, "audiences[0].id must be an integer"),
         ({"referrals": [{"code": "R"}]}, "referrals[0].advocateProfileIntegrationId is required"),
+        ({"loyaltyPrograms": [{"id": 3, "cardBased": 1}]}, "loyaltyPrograms[0].cardBased must"),
     ],
 )
 def test_a_bad_seed_says_where_and_why(seed: dict[str, Any], message: str) -> None:

@@ -206,7 +206,7 @@ def effects(body: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def points_of(fake: FakeTalon, profile: str = "alice") -> float:
-    return fake.loyalty[profile][1]
+    return fake.loyalty_balance(1, profile)
 
 
 @pytest.fixture
@@ -353,7 +353,7 @@ async def test_cancelling_a_partially_returned_session_rolls_back_the_rest(
 
 async def test_a_dry_return_stores_nothing(api: Api, shop: FakeTalon) -> None:
     await close_s1(api)
-    before = json.dumps([shop.sessions, shop.profiles, shop.loyalty, shop._committed])
+    before = json.dumps([shop.sessions, shop.profiles, shop.loyalty_transactions, shop._committed])
     dry = await api(
         "returnCartItems", 200, "POST", f"{S1}/returns?dry=true",
         returning({"position": 1, "quantity": 2}, content=CONTENT),
@@ -361,7 +361,7 @@ async def test_a_dry_return_stores_nothing(api: Api, shop: FakeTalon) -> None:
     assert [props["value"] for _, props in effects(dry)] == [1.0, 10.0]
     assert dry["customerSession"]["state"] == "partially_returned"
     assert dry["return"]["returnedCartItems"] == [{"position": 1, "quantity": 2, "sku": "sock"}]
-    assert json.dumps([shop.sessions, shop.profiles, shop.loyalty, shop._committed]) == before
+    assert json.dumps([shop.sessions, shop.profiles, shop.loyalty_transactions, shop._committed]) == before
     assert shop.returns == []
     read = await api("getCustomerSession", 200, "GET", S1)
     assert read["customerSession"]["state"] == "closed"
@@ -452,10 +452,10 @@ async def test_invalid_returns_answer_400_and_change_nothing(
 ) -> None:
     line, pointer = INVALID_RETURNS[name]
     await close_s1(api)
-    before = json.dumps([shop.sessions, shop.loyalty])
+    before = json.dumps([shop.sessions, shop.loyalty_transactions])
     error = await api("returnCartItems", 400, "POST", f"{S1}/returns", returning(line))
     assert error["errors"][0]["source"] == {"pointer": pointer}
-    assert json.dumps([shop.sessions, shop.loyalty]) == before
+    assert json.dumps([shop.sessions, shop.loyalty_transactions]) == before
 
 
 async def test_more_than_bought_counts_every_line_of_a_return(api: Api, shop: FakeTalon) -> None:
@@ -628,7 +628,7 @@ async def test_a_dry_event_v2_stores_nothing(api: Api, reviews: FakeTalon) -> No
     forced = "/v2/events?silent=no&dry=true&forceCompleteEvaluation=true"
     assert (await api("trackEventV2", 200, "POST", forced, body))["effects"] == dry["effects"]
     assert await api("trackEventV2", 204, "POST", "/v2/events?dry=true", body) is None
-    assert reviews.events == [] and reviews.profiles == {} and reviews.loyalty == {}
+    assert reviews.events == [] and reviews.profiles == {} and reviews.loyalty_transactions == []
 
 
 async def test_event_v2_errors(api: Api, talon_fake: FakeTalon) -> None:

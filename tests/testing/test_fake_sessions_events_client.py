@@ -102,7 +102,7 @@ async def test_update_close_return_and_read_back(
     ]
     assert isinstance(left[2], AddLoyaltyPointsEffectProps) and left[2].value == 50.0
     assert read.extra_fields == {} and session.extra_fields == {}
-    assert talon_fake.loyalty["alice"][1] == 50.0
+    assert talon_fake.loyalty_balance(1, "alice") == 50.0
     assert len(talon_fake.returns) == 2
 
 
@@ -115,7 +115,7 @@ async def test_a_dry_return_changes_nothing(talon_fake: FakeTalon, client: Talon
     assert dry.customer_session.state == "partially_returned"
     read = await client.get_customer_session("s-1")
     assert read.customer_session is not None and read.customer_session.state == "closed"
-    assert talon_fake.returns == [] and talon_fake.loyalty["alice"][1] == 100.0
+    assert talon_fake.returns == [] and talon_fake.loyalty_balance(1, "alice") == 100.0
 
 
 async def test_a_return_of_more_than_bought_is_a_bad_request(client: TalonClient) -> None:
@@ -165,7 +165,7 @@ async def test_closed_reopen_then_update_again(talon_fake: FakeTalon, client: Ta
     closed = await client.sessions.update_v2("s-1", update("closed", "SPRING10"))
     assert closed.customer_session is not None and closed.customer_session.state == "closed"
     assert talon_fake.coupons["SPRING10"]["usageCounter"] == 1
-    assert talon_fake.loyalty["alice"][1] == 100.0
+    assert talon_fake.loyalty_balance(1, "alice") == 100.0
     assert talon_fake.profiles["alice"]["closedSessions"] == 1
 
 
@@ -197,7 +197,7 @@ async def test_track_event_v2_dry_silent_and_stored(
     dry = await client.events.track_v2(review, dry=True)
     assert [effect.effect_type for effect in dry.effects] == ["addLoyaltyPoints"]
     assert dry.event is not None and dry.event.type == "review"
-    assert talon_fake.events == [] and talon_fake.loyalty == {}
+    assert talon_fake.events == [] and talon_fake.loyalty_transactions == []
 
     tracked = await client.track_event_v2(review)
     assert tracked.event is not None and tracked.event.attributes == {"stars": 5}
@@ -211,7 +211,7 @@ async def test_track_event_v2_dry_silent_and_stored(
 
     silent = await client.events.track_v2(review, silent=True)  # type: ignore[func-returns-value]
     assert silent is None
-    assert len(talon_fake.events) == 2 and talon_fake.loyalty["bob"][2] == 10.0
+    assert len(talon_fake.events) == 2 and talon_fake.loyalty_balance(2, "bob") == 10.0
     assert talon_fake.requests[-1].status == 204
 
 

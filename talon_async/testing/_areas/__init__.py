@@ -1,7 +1,7 @@
 """The API areas of the fake, one module each, as ``talon_async/resources/`` has them.
 
 An area module imports the core (``_area``, ``_http``, ``_state``, ``_engine``,
-``_schema``, ``_wire``), never another area or the facade. It defines its handlers,
+``_ledger``, ``_schema``, ``_wire``), never another area or the facade. It defines its handlers,
 ``(state, call) -> Answer`` functions, and one :class:`~talon_async.testing._area.Area`
 subclass with its ``ROUTES``, its seed-file ``SEEDS`` and its seeding methods.
 
@@ -19,13 +19,23 @@ from .campaigns import Campaigns
 from .catalogs import Catalogs
 from .coupons import Coupons
 from .events import Events
+from .loyalty import Loyalty
 from .profiles import Profiles
 from .referrals import Referrals
 from .sessions import Sessions
 
 
 class Areas(
-    Campaigns, Achievements, Audiences, Catalogs, Coupons, Referrals, Profiles, Events, Sessions
+    Loyalty,
+    Campaigns,
+    Achievements,
+    Audiences,
+    Catalogs,
+    Coupons,
+    Referrals,
+    Profiles,
+    Events,
+    Sessions,
 ):
     """Every area of the fake; :class:`FakeTalon` derives from it."""
 

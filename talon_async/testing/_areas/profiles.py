@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from .._area import Area, Routes, Seeds, seed_items
 from .._engine import Outcome, commit_now, evaluate, new_event, state_v1, state_v2
 from .._http import Call, route
+from .._ledger import forget_profile, standing
 from .._schema import Arr, OneOf, obj
 from .._state import (
     State,
@@ -29,7 +30,6 @@ from .._wire import (
     ApiError,
     JsonObject,
     error_item,
-    loyalty,
     new_profile,
     not_found,
     session_totals,
@@ -204,7 +204,7 @@ def get_inventory(state: State, call: Call) -> Answer:
     if parts["profile"]:
         inventory["profile"] = profile
     if parts["loyalty"]:
-        inventory["loyalty"] = loyalty(state.loyalty.get(integration_id, {}))
+        inventory["loyalty"] = standing(state, integration_id, now)
     if parts["referrals"]:
         inventory["referrals"] = [
             {**referral, "referredCustomers": []}
@@ -239,7 +239,7 @@ def delete_customer_data(state: State, call: Call) -> Answer:
     for holders in state.reservations.values():
         if integration_id in holders:
             holders.remove(integration_id)
-    state.loyalty.pop(integration_id, None)
+    forget_profile(state, integration_id)
     state.achievement_progress.pop(integration_id, None)
     state.events[:] = [e for e in state.events if e.get("profileId") != integration_id]
     for key in [k for k in state._redemptions if k[1] == integration_id]:

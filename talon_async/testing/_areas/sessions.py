@@ -168,7 +168,7 @@ def _cancel_session(state: State, stored: JsonObject, *, dry: bool, now: datetim
     session["updated"] = timestamp(now)
     outcome = Outcome(session, _stored_profile(state, session))
     if stored["state"] != "open":
-        outcome.effects = _undo_closing(state, stored, outcome.profile, dry=dry)
+        outcome.effects = _undo_closing(state, stored, outcome.profile, dry=dry, now=now)
     if not dry:
         state._committed.pop(session["integrationId"], None)
         _store(state, outcome, now)
@@ -190,14 +190,15 @@ def _store(state: State, outcome: Outcome, now: datetime) -> None:
 
 
 def _undo_closing(
-    state: State, stored: JsonObject, profile: JsonObject | None, *, dry: bool
+    state: State, stored: JsonObject, profile: JsonObject | None, *, dry: bool, now: datetime
 ) -> list[JsonObject]:
     """Undo what closing a session committed and returns left (unless ``dry``); the
     rollback effects saying so."""
     committed = state._committed.get(stored["integrationId"], [])
     rollbacks = [rollback for e in committed if (rollback := rollback_of(e)) is not None]
     if not dry:
-        apply(state, committed, profile, -1, coupons=True)
+        session_id = stored["integrationId"]
+        apply(state, committed, profile, -1, coupons=True, session_id=session_id, now=now)
         if profile is not None:
             profile["closedSessions"] -= 1
             profile["totalSales"] = round(profile["totalSales"] - _sale(stored), 2)
@@ -249,7 +250,7 @@ def _evaluate_session(
     if dry:
         return outcome
     if target == "closed":
-        apply(state, outcome.effects, profile, 1, coupons=True)
+        apply(state, outcome.effects, profile, 1, coupons=True, session_id=session_id, now=now)
         if profile is not None:
             profile["closedSessions"] += 1
             profile["totalSales"] = round(profile["totalSales"] + session["total"], 2)
@@ -354,7 +355,7 @@ def reopen_session(state: State, call: Call) -> Answer:
     session["state"] = "open"
     session["updated"] = timestamp(now)
     outcome = Outcome(session, _stored_profile(state, session))
-    outcome.effects = _undo_closing(state, stored, outcome.profile, dry=False)
+    outcome.effects = _undo_closing(state, stored, outcome.profile, dry=False, now=now)
     state._committed[session["integrationId"]] = []
     _store(state, outcome, now)
     return Answer(200, {"effects": outcome.effects})
@@ -474,7 +475,7 @@ def _return_items(
     )
     outcome.returned = _new_return(state, session, outcome, returned, now)
     if not dry:
-        apply(state, taken, outcome.profile, -1, coupons=False)
+        apply(state, taken, outcome.profile, -1, coupons=False, session_id=session_id, now=now)
         if outcome.profile is not None:
             sold = _sale(stored) - _sale(session)
             outcome.profile["totalSales"] = round(outcome.profile["totalSales"] - sold, 2)
