@@ -18,6 +18,7 @@ from talon_async.bulk import JobError, LineError, call_key, parse_line, run_job
 from tests.conftest import RecordingServer
 from tests.spec import operations
 
+from .conftest import write_job
 from .lines import LINES, line
 
 SPEC = operations()
@@ -39,11 +40,6 @@ def method_and_path(operation_id: str) -> tuple[str, str]:
 
 WRITES = [op for op in OPERATIONS if method_and_path(op)[0] != "GET"]
 READS = [op for op in OPERATIONS if method_and_path(op)[0] == "GET"]
-
-
-def write_job(path: Path, lines: list[Any]) -> Path:
-    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines))
-    return path
 
 
 def test_every_operation_has_a_line_and_the_table_matches_the_spec() -> None:
