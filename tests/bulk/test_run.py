@@ -52,18 +52,20 @@ def checkpoints(folder: Path, suffix: str) -> list[Path]:
     return sorted(folder.glob(f"job.jsonl.*.{suffix}"))
 
 
-def mixed_job(path: Path, count: int, keys: int = 10) -> tuple[Path, dict[int, str]]:
-    """``count`` lines: session updates, profile updates and silent bulk updates in turn;
-    returns the job and each line's key."""
+def mixed_job(
+    path: Path, count: int, keys: int = 10, kinds: str = "spb"
+) -> tuple[Path, dict[int, str]]:
+    """``count`` lines taking turns through ``kinds``: s a session update, p a profile
+    update, b a silent bulk update of one profile; returns the job and each line's key."""
     lines: list[dict[str, Any]] = []
     key_of: dict[int, str] = {}
     for number in range(1, count + 1):
-        kind = number % 3
+        kind = kinds[number % len(kinds)]
         name = f"k-{number % keys}"
-        if kind == 0:
+        if kind == "s":
             lines.append(session_line(number, name))
             key_of[number] = "session " + name
-        elif kind == 1:
+        elif kind == "p":
             lines.append(profile_line(number, name))
             key_of[number] = "profile " + name
         else:
