@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -223,3 +225,11 @@ async def test_the_ordering_key_of_a_line(operation_id: str, key: tuple[str, str
     call = await parse_line(1, orjson.dumps(line(operation_id)))
     assert call.key == key
     assert call_key(LINES[operation_id].get("path", {}), LINES[operation_id].get("body")) == key
+
+
+def test_the_core_install_needs_no_taskiq_nor_redis() -> None:
+    code = (
+        "import sys, talon_async.bulk, talon_async.__main__\n"
+        "assert not {'taskiq', 'taskiq_redis', 'redis'} & set(sys.modules), sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
