@@ -3,6 +3,7 @@
     python -m benchmarks                  # full run against nginx (~8 minutes)
     python -m benchmarks --smoke          # seconds; aiohttp server, no official SDK
     python -m benchmarks --sections throughput --concurrency 64 --repeats 3
+    python -m benchmarks --sections bulk --bulk-profiles 200000
 
 Each measurement runs in its own process; the orchestrator only starts servers, collects
 JSON and does the arithmetic. See benchmarks/README.md for what is measured and how.
@@ -26,7 +27,9 @@ from benchmarks import imports, payload, servers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("codec", "imports", "throughput", "memory")
+SECTIONS = ("codec", "imports", "throughput", "memory", "bulk")
+SMOKE_SECTIONS = ("codec", "imports", "throughput", "memory")
+"""What ``--smoke`` runs unless ``--sections`` says otherwise (bulk needs redis-server)."""
 ALL_CLIENTS = ("talon_async", "floor", "official")
 
 TARGETS = {
@@ -200,6 +203,36 @@ def run_memory(args: argparse.Namespace, body: bytes) -> dict[str, Any]:
     return {"inflight": args.inflight, "rows": rows}
 
 
+def run_bulk(args: argparse.Namespace) -> dict[str, Any]:
+    """Profiles per second through ``bulk run`` (one process, 2 workers) and the SDK."""
+    # Every request is a silent bulk update: an empty object is all the answer needed.
+    server = servers.start_nginx(b"{}") if args.server == "nginx" else servers.start_aiohttp(b"{}")
+    log(f"bulk: server {server.label} at {server.url}, {args.bulk_profiles} profiles")
+    flags = ["--official"] if "official" in args.clients else []
+    runs = []
+    try:
+        for repeat in range(args.bulk_repeats):
+            result = child(
+                "bulk", "--url", server.url, "--profiles", str(args.bulk_profiles), *flags
+            )
+            runs.append(result)
+            rates = ", ".join(f"{k} {v:.0f}/s" for k, v in result["profiles_per_second"].items())
+            log(f"  repeat {repeat + 1}/{args.bulk_repeats}: {rates}")
+    finally:
+        server.stop()
+    modes = list(runs[0]["seconds"])
+    return {
+        "server": {"kind": server.kind, "label": server.label, "version": server.version},
+        "profiles": args.bulk_profiles,
+        "per_line": runs[0]["per_line"],
+        "median_profiles_per_second": {
+            mode: statistics.median(run["profiles_per_second"][mode] for run in runs)
+            for mode in modes
+        },
+        "runs": runs,
+    }
+
+
 def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target with the measured value and whether it is met."""
     checks = []
@@ -369,6 +402,20 @@ def report(results: dict[str, Any]) -> str:
                 rows,
             )
         )
+    if "bulk" in results:
+        bulk = results["bulk"]
+        rows = [
+            [mode, f"{rate:.0f}", f"{bulk['profiles'] / rate:.2f}"]
+            for mode, rate in bulk["median_profiles_per_second"].items()
+        ]
+        parts.append(
+            _table(
+                f"Bulk load of {bulk['profiles']} profiles, {bulk['per_line']} per request "
+                f"(median of {len(bulk['runs'])}, server {bulk['server']['label']})",
+                ["mode", "profiles/s", "seconds"],
+                rows,
+            )
+        )
     if results["targets"]:
         rows = [
             [
@@ -395,7 +442,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=("nginx", "aiohttp"),
         help="HTTP server for the throughput runs (default nginx; smoke: aiohttp)",
     )
-    parser.add_argument("--sections", default=",".join(SECTIONS))
+    parser.add_argument("--sections", help="comma-separated subset of " + ",".join(SECTIONS))
     parser.add_argument("--clients", help="comma-separated subset of " + ",".join(ALL_CLIENTS))
     parser.add_argument("--concurrency", default="1,16,64,256")
     parser.add_argument("--repeats", type=int, default=5)
@@ -407,6 +454,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--codec-repeats", type=int, default=7)
     parser.add_argument("--output", type=Path, default=RESULTS, help="directory for the JSON")
     parser.add_argument("--label", default="", help="free text stored with the results")
+    parser.add_argument("--bulk-profiles", type=int, default=200_000)
+    parser.add_argument("--bulk-repeats", type=int, default=3)
     args = parser.parse_args(argv)
     if args.smoke:
         args.server = args.server or "aiohttp"
@@ -415,6 +464,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.repeats, args.warmup, args.duration = 1, 0.2, 0.6
         args.inflight, args.import_runs = 20, 1
         args.codec_time, args.codec_repeats = 0.01, 1
+        args.sections = args.sections or ",".join(SMOKE_SECTIONS)
+        args.bulk_profiles, args.bulk_repeats = 2000, 1
+    args.sections = args.sections or ",".join(SECTIONS)
     args.server = args.server or "nginx"
     args.clients = [c for c in (args.clients or ",".join(ALL_CLIENTS)).split(",") if c]
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
@@ -436,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
             "Install it with: pip install -e '.[bench]'  (or pass --clients talon_async,floor)"
         )
         return 2
-    if "throughput" in args.sections and args.server == "nginx" and not servers.nginx_binary():
+    needs_server = "throughput" in args.sections or "bulk" in args.sections
+    if needs_server and args.server == "nginx" and not servers.nginx_binary():
         log(
             "error: nginx is not installed (Debian: apt-get install -y nginx).\n"
             "Use --server=aiohttp for a separate-process aiohttp server instead; it is slower "
@@ -480,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
         results["throughput"] = run_throughput(args, body)
     if "memory" in args.sections:
         results["memory"] = run_memory(args, body)
+    if "bulk" in args.sections:
+        results["bulk"] = run_bulk(args)
     results["targets"] = evaluate(results)
 
     print(report(results))

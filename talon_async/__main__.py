@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from . import ApiKeyV1, NotFoundError, TalonClient, TalonError
 from ._version import __version__
+from .bulk import _cli as bulk_cli
 from .models import (
     AcceptCouponEffectProps,
     AddLoyaltyPointsEffectProps,
@@ -314,7 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--application-key", type=_hex_key, help="the key of a Content-Signature, hex"
     )
     fake.add_argument("--seed", metavar="FILE", help="a JSON or TOML file of what to add first")
+    bulk_cli.add_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in ("bulk", "worker"):
+        return bulk_cli.run_command(parser, args)
     if args.command == "fake":
         return serve_fake(fake, args)
     if args.no_dry_run and args.base_url is None:

@@ -361,7 +361,10 @@ async def test_a_dry_return_stores_nothing(api: Api, shop: FakeTalon) -> None:
     assert [props["value"] for _, props in effects(dry)] == [1.0, 10.0]
     assert dry["customerSession"]["state"] == "partially_returned"
     assert dry["return"]["returnedCartItems"] == [{"position": 1, "quantity": 2, "sku": "sock"}]
-    assert json.dumps([shop.sessions, shop.profiles, shop.loyalty_transactions, shop._committed]) == before
+    assert (
+        json.dumps([shop.sessions, shop.profiles, shop.loyalty_transactions, shop._committed])
+        == before
+    )
     assert shop.returns == []
     read = await api("getCustomerSession", 200, "GET", S1)
     assert read["customerSession"]["state"] == "closed"
