@@ -298,11 +298,17 @@ def _is_model(cls: Any) -> bool:
 
 
 class _Generated:
-    """Builds the source of one hook for one model class, and compiles it."""
+    """Builds the source of one hook for one model class, and compiles it.
 
-    def __init__(self, cls: type[Model]) -> None:
+    ``lazy``: the hook of lenient decoding, which leaves the fields that hold models to
+    be decoded on first access (see :func:`lazy_hook`); else the eager hook of strict
+    decoding (registered on the converter).
+    """
+
+    def __init__(self, cls: type[Model], *, lazy: bool = False) -> None:
         attrs.resolve_types(cls)
         self.cls = cls
+        self.lazy = lazy
         self.fields = [a for a in attrs.fields(cls) if a.name != "extra_fields"]
         self.scope: dict[str, Any] = {
             "__cl": cls,
@@ -322,6 +328,10 @@ class _Generated:
                 raise TypeError(f"{cls.__name__}.{attribute.name}: models have no validators")
         if hasattr(cls, "__attrs_pre_init__") or hasattr(cls, "__attrs_post_init__"):
             raise TypeError(f"{cls.__name__}: models have no __attrs_pre/post_init__")
+
+    def hook(self, model: type[Model]) -> str:
+        """The name of the structure hook of ``model`` the generated code calls."""
+        return self.name(lazy_hook(model) if self.lazy else converter.get_structure_hook(model))
 
     def name(self, value: Any) -> str:
         """A name under which the generated code sees ``value``."""
@@ -384,8 +394,7 @@ def _received(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) ->
     if hint == dict[str, Any]:
         return f"{v} if {v}.__class__ is dict else {deviation}"
     if _is_model(hint):
-        hook = gen.name(converter.get_structure_hook(hint))
-        return f"{hook}({v}) if {v}.__class__ is dict else {deviation}"
+        return f"{gen.hook(hint)}({v}) if {v}.__class__ is dict else {deviation}"
     origin, args = get_origin(hint), get_args(hint)
     if origin in (list, dict) and args:
         kind = origin.__name__
@@ -439,13 +448,17 @@ def _kind(attribute: attrs.Attribute[Any]) -> tuple[str, Mapping[str, type[Model
 
 
 def _received_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, where: str) -> str:
-    """The expression decoding a field whose model depends on a kind named in the JSON."""
+    """The expression decoding a field whose model depends on a kind named in the JSON
+    (read from ``o``, the object the field is a member of)."""
     member, models, inside = _kind(attribute)  # type: ignore[misc]
-    hooks = {name: converter.get_structure_hook(model) for name, model in models.items()}
+    hooks = {
+        name: lazy_hook(model) if gen.lazy else converter.get_structure_hook(model)
+        for name, model in models.items()
+    }
     kind = (
         f"({v}.get({member!r}) if {v}.__class__ is dict else None)"
         if inside
-        else f"get({member!r})"
+        else f"o.get({member!r})"
     )
     typed = f"h({v}) if {v}.__class__ is dict else __deviation({where!r}, 'an object', {v})"
     # A kind this version does not know (or none at all) keeps the parsed value.
@@ -475,12 +488,25 @@ def _sent_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, where: 
     return f"{gen.name(check)}(i, {v})"
 
 
-def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
+def _holds_models(attribute: attrs.Attribute[Any]) -> bool:
+    """Whether a field holds models (a model, a list or map of them, a kind's model):
+    the fields lenient decoding leaves to first access."""
+    if _kind(attribute) is not None:
+        return True
+    hint = _value_type(attribute)[1]
+    while get_origin(hint) in (list, dict) and get_args(hint):
+        hint = get_args(hint)[-1]
+    return _is_model(hint)
+
+
+def _structure_source(gen: _Generated) -> list[str]:
     # One straight-line function per model: each member is read once, a value that already
     # has its field's type costs one identity check, and every slot is filled directly (an
     # optional field's default is None, which is also what ``dict.get`` gives when absent).
-    gen = _Generated(cls)
-    names = [a.name for a in gen.fields]
+    # In a lazy hook a field holding models that is present stays unset: reading it calls
+    # Model.__getattr__, which decodes it then from ``_raw`` (see ``_resolvers``).
+    cls = gen.cls
+    deferred = {a.name for a in gen.fields if gen.lazy and _holds_models(a)}
     required = sum(attribute.default is attrs.NOTHING for attribute in gen.fields)
     source = [
         "def hook(o, _=None):",
@@ -492,8 +518,10 @@ def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         key = wire_name(attribute)
         where = f"{cls.__name__}.{attribute.name}"
         nullable, hint = _value_type(attribute)
-        if _kind(attribute) is not None:
-            work: str | None = _received_kind(gen, attribute, v, where)
+        if attribute.name in deferred:
+            work: str | None = None
+        elif _kind(attribute) is not None:
+            work = _received_kind(gen, attribute, v, where)
         else:
             work = _received(gen, hint, v, where)
         source.append(f"  {v} = get({key!r})")
@@ -522,11 +550,58 @@ def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         "    extra = {k: x for k, x in o.items() if k not in __known}",
         "  self = __new(__cl)",
         "  self.extra_fields = extra",
-        *[f"  self.{name} = v{i}" for i, name in enumerate(names)],
-        "  return self",
     ]
-    structure: Callable[[Any, Any], Model] = gen.compile(source, "structure")
+    for index, attribute in enumerate(gen.fields):
+        if attribute.name in deferred:
+            source += [f"  if v{index} is None:", f"    self.{attribute.name} = None"]
+        else:
+            source.append(f"  self.{attribute.name} = v{index}")
+    if deferred:
+        source.append("  self._raw = o")
+    source.append("  return self")
+    return source
+
+
+def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
+    gen = _Generated(cls)
+    structure: Callable[[Any, Any], Model] = gen.compile(_structure_source(gen), "structure")
     return structure
+
+
+_lazy_hooks: dict[type[Model], Callable[[Any], Model]] = {}
+
+
+def lazy_hook(cls: type[Model]) -> Callable[[Any], Model]:
+    """The hook of lenient decoding for ``cls``: like the converter's, except that a field
+    holding models is decoded the first time it is read, not before.
+
+    An answer's fields that a program never reads then cost nothing but their share of the
+    JSON parse; strict decoding stays eager, as it checks everything at once.
+    """
+    hook = _lazy_hooks.get(cls)
+    if hook is None:
+        gen = _Generated(cls, lazy=True)
+        _lazy_hooks[cls] = hook = gen.compile(_structure_source(gen), "lazy structure")
+        cls._talon_resolvers = _resolvers(cls)  # type: ignore[attr-defined]
+    return hook
+
+
+def _resolvers(cls: type[Model]) -> dict[str, Callable[[dict[str, Any]], Any]]:
+    """For each field holding models: a function decoding it from the object's JSON."""
+    gen = _Generated(cls, lazy=True)
+    found = {}
+    for attribute in gen.fields:
+        if not _holds_models(attribute):
+            continue
+        where = f"{cls.__name__}.{attribute.name}"
+        work = (
+            _received_kind(gen, attribute, "v", where)
+            if _kind(attribute) is not None
+            else _received(gen, _value_type(attribute)[1], "v", where)
+        )
+        source = ["def hook(o):", f"  v = o.get({wire_name(attribute)!r})", f"  return {work}"]
+        found[attribute.name] = gen.compile(source, f"resolve {attribute.name} of")
+    return found
 
 
 def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
@@ -606,7 +681,7 @@ def structure(data: Any, cls: type[T], *, strict: bool = False) -> T:
     if data.__class__ is not dict:
         raise SpecDeviation(f"expected an object, got {_JSON_KINDS.get(type(data), 'JSON')}")
     if not strict:
-        return converter.structure(data, cls)
+        return cast(T, lazy_hook(cast(type[Model], cls))(data))
     token = _strict.set(True)
     try:
         return converter.structure(data, cls)

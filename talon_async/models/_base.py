@@ -18,7 +18,7 @@ Conventions (the converter in ``talon_async._convert`` relies on them):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field
 
@@ -42,8 +42,35 @@ def kind_of(member: str, models: Mapping[str, type[Model]], *, inside: bool = Fa
     return {KIND: (member, models, inside)}
 
 
+class _Decoded:
+    """Where a decoded model keeps the JSON object it came from.
+
+    Lenient decoding (answers of the API, ``from_json``) leaves each field that holds
+    models unset until it is first read: ``__getattr__``, which Python calls only for an
+    attribute not found, decodes it then from ``_raw`` and stores it in its slot, so
+    later reads cost nothing extra. Models built in code never reach it.
+    """
+
+    __slots__ = ("_raw",)
+
+    if not TYPE_CHECKING:  # type checkers must keep telling a misspelt attribute apart
+
+        def __getattr__(self, name: str) -> Any:
+            resolve = type(self).__dict__.get("_talon_resolvers", {}).get(name)
+            if resolve is not None:
+                try:
+                    raw = object.__getattribute__(self, "_raw")
+                except AttributeError:
+                    pass
+                else:
+                    value = resolve(raw)
+                    object.__setattr__(self, name, value)
+                    return value
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
 @define(kw_only=True)
-class Model:
+class Model(_Decoded):
     """Base class of every request and response body."""
 
     extra_fields: dict[str, Any] = field(factory=dict, repr=False)
