@@ -7,6 +7,9 @@ of whole commands (checking the job, the checkpoint or Redis marks included):
 * ``one process``: ``bulk run JOB`` (``--concurrency 8``);
 * ``2 workers``: ``bulk run JOB --broker redis://...`` with two ``worker`` processes
   (started before the clock, on a redis-server of the benchmark's own);
+* ``update_many_v2``: the same profiles sent from code, as models, in one call of
+  ``client.profiles.update_many_v2(..., silent=True)`` (which splits them into requests of
+  1000, 4 in flight), building the models included;
 * ``official SDK``: the same profiles, ``per_line`` to a request, sent with
   ``IntegrationApi.update_customer_profiles_v2(..., silent="yes")`` from 8 threads
   sharing one ``ApiClient`` (its best way to load many profiles), in a fresh process.
@@ -125,6 +128,32 @@ def two_workers(job: Path, url: str, redis_url: str) -> float:
             worker.communicate(timeout=30)
 
 
+def update_many(url: str, profiles: int) -> float:
+    import asyncio
+
+    from talon_async import ApiKeyV1, TalonClient
+    from talon_async.models import (
+        MultipleCustomerProfileIntegrationRequest,
+        MultipleCustomerProfileIntegrationRequestItem,
+    )
+
+    async def send() -> float:
+        async with TalonClient(url, auth=ApiKeyV1(API_KEY)) as client:
+            started = time.perf_counter()
+            items = [
+                MultipleCustomerProfileIntegrationRequestItem(
+                    integration_id=data["integrationId"], attributes=data["attributes"]
+                )
+                for data in map(profile, range(profiles))
+            ]
+            await client.profiles.update_many_v2(
+                MultipleCustomerProfileIntegrationRequest(customer_profiles=items), silent=True
+            )
+            return time.perf_counter() - started
+
+    return asyncio.run(send())
+
+
 def official(url: str, profiles: int, per_line: int) -> float:
     import talon_one
 
@@ -157,7 +186,10 @@ def main() -> None:
     try:
         job = folder / "profiles.jsonl"
         lines = write_job(job, args.profiles, args.per_line)
-        seconds = {"one process": one_process(job, args.url)}
+        seconds = {
+            "update_many_v2": update_many(args.url, args.profiles),
+            "one process": one_process(job, args.url),
+        }
         redis, redis_url = redis_server(folder)
         try:
             seconds["2 workers"] = two_workers(job, args.url, redis_url)

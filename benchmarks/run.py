@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import imports, payload, servers
+from benchmarks import imports, payload, plot, servers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -34,8 +34,11 @@ ALL_CLIENTS = ("talon_async", "floor", "official")
 
 TARGETS = {
     "throughput_vs_official": 3.0,  # talon_async / official at concurrency 64, at least
-    "throughput_vs_floor": 0.8,  # talon_async / floor at concurrency 64, at least
-    "decode_vs_official": 0.5,  # talon_async / official decode time, at most
+    "throughput_vs_floor": 0.95,  # talon_async / floor at every concurrency, at least
+    "p99_vs_floor": 1.25,  # p99 latency talon_async / floor at concurrency 64, at most
+    "decode_vs_json_loads": 1.2,  # decode time talon_async / json.loads of the same bytes
+    "decode_vs_official": 0.5,  # talon_async / official SDK decode time, at most
+    "import_vs_dependencies": 1.5,  # import talon_async / its runtime dependencies, at most
     "import_vs_official": 1 / 20,  # import time ratio, at most
     "rss_vs_official": 0.4,  # RSS after import ratio, at most
 }
@@ -125,12 +128,13 @@ def summarize_throughput(runs: list[dict[str, Any]]) -> dict[str, Any]:
             theirs = table.get(f"{other}@{level}")
             if theirs is None:
                 continue
-            paired = [
-                a["rps"] / b["rps"]
-                for a, b in zip(mine["repeats"], theirs["repeats"], strict=False)
-                if b["rps"]
-            ]
-            entry[f"vs_{other}"] = ratio_of_medians(paired)
+            pairs = list(zip(mine["repeats"], theirs["repeats"], strict=False))
+            entry[f"vs_{other}"] = ratio_of_medians(
+                [a["rps"] / b["rps"] for a, b in pairs if b["rps"]]
+            )
+            entry[f"p99_vs_{other}"] = ratio_of_medians(
+                [a["latency_ms_p99"] / b["latency_ms_p99"] for a, b in pairs if b["latency_ms_p99"]]
+            )
         ratios[str(level)] = entry
     return {"rows": list(table.values()), "ratios": ratios}
 
@@ -250,7 +254,8 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
 
-    ratios = results.get("throughput", {}).get("ratios", {}).get("64", {})
+    all_ratios = results.get("throughput", {}).get("ratios", {})
+    ratios = all_ratios.get("64", {})
     if "vs_official" in ratios:
         add(
             "throughput_vs_official",
@@ -259,15 +264,32 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             True,
             "req/s talon_async / official SDK, concurrency 64",
         )
-    if "vs_floor" in ratios:
+    for level, entry in all_ratios.items():
+        if "vs_floor" in entry and level in ("1", "16", "64", "256"):
+            add(
+                f"throughput_vs_floor@{level}",
+                entry["vs_floor"],
+                TARGETS["throughput_vs_floor"],
+                True,
+                f"req/s talon_async / plain aiohttp, concurrency {level}",
+            )
+    if "p99_vs_floor" in ratios:
         add(
-            "throughput_vs_floor",
-            ratios["vs_floor"],
-            TARGETS["throughput_vs_floor"],
-            True,
-            "req/s talon_async / plain aiohttp, concurrency 64",
+            "p99_vs_floor@64",
+            ratios["p99_vs_floor"],
+            TARGETS["p99_vs_floor"],
+            False,
+            "p99 latency talon_async / plain aiohttp, concurrency 64",
         )
     decode = results.get("codec", {}).get("decode", {})
+    if "talon_async" in decode and "json.loads" in decode:
+        add(
+            "decode_vs_json_loads",
+            decode["talon_async"]["median_us"] / decode["json.loads"]["median_us"],
+            TARGETS["decode_vs_json_loads"],
+            False,
+            "decode time talon_async / json.loads of the same bytes",
+        )
     if "official" in decode:
         add(
             "decode_vs_official",
@@ -277,6 +299,15 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             "decode time talon_async / official SDK",
         )
     found = results.get("imports", {})
+    if "dependencies import" in found:
+        for scenario in ("talon_async import", "talon_async from-import"):
+            add(
+                f"import_vs_dependencies ({scenario.split()[1]})",
+                found[scenario]["ms"] / found["dependencies import"]["ms"],
+                TARGETS["import_vs_dependencies"],
+                False,
+                f"{scenario} / import of asyncio, attrs, cattrs, orjson",
+            )
     if "official import" in found:
         add(
             "import_vs_official",
@@ -346,14 +377,15 @@ def report(results: dict[str, Any]) -> str:
                 rows,
             )
         )
+        keys = ("vs_official", "vs_floor", "p99_vs_official", "p99_vs_floor")
         ratio_rows = [
-            [level, *(f"{e[k]:.2f}x" if e.get(k) else "-" for k in ("vs_official", "vs_floor"))]
+            [level, *(f"{e[k]:.2f}x" if e.get(k) else "-" for k in keys)]
             for level, e in t["ratios"].items()
         ]
         parts.append(
             _table(
-                "talon_async throughput ratios (median of paired repeats)",
-                ["conc", "vs official", "vs floor"],
+                "talon_async ratios (median of paired repeats): req/s, then p99 latency",
+                ["conc", "req/s vs official", "req/s vs floor", "p99 vs official", "p99 vs floor"],
                 ratio_rows,
             )
         )
@@ -404,15 +436,22 @@ def report(results: dict[str, Any]) -> str:
         )
     if "bulk" in results:
         bulk = results["bulk"]
+        rates = bulk["median_profiles_per_second"]
+        official_rate = rates.get("official SDK")
         rows = [
-            [mode, f"{rate:.0f}", f"{bulk['profiles'] / rate:.2f}"]
-            for mode, rate in bulk["median_profiles_per_second"].items()
+            [
+                mode,
+                f"{rate:.0f}",
+                f"{bulk['profiles'] / rate:.2f}",
+                f"{rate / official_rate:.2f}x" if official_rate else "-",
+            ]
+            for mode, rate in rates.items()
         ]
         parts.append(
             _table(
                 f"Bulk load of {bulk['profiles']} profiles, {bulk['per_line']} per request "
                 f"(median of {len(bulk['runs'])}, server {bulk['server']['label']})",
-                ["mode", "profiles/s", "seconds"],
+                ["mode", "profiles/s", "seconds", "vs official"],
                 rows,
             )
         )
@@ -544,6 +583,11 @@ def main(argv: list[str] | None = None) -> int:
     path = args.output / f"{stamp}-{kind}.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"results written to {path}")
+    if "throughput" in results:
+        if importlib.util.find_spec("matplotlib") is None:
+            log("no picture: matplotlib is not installed (pip install -e '.[bench]')")
+        else:
+            print(f"picture written to {plot.draw(results, path.with_suffix('.png'))}")
     return 0
 
 

@@ -4,7 +4,8 @@ Run in a fresh process per measurement (``python -m benchmarks.throughput ...``)
 prints one JSON object. The clients:
 
 * ``talon_async``: a typed ``IntegrationRequest`` sent with ``client.sessions.update_v2``
-  and decoded into a typed ``IntegrationStateV2``, ``concurrency`` tasks sharing a client.
+  and decoded into a typed ``IntegrationStateV2``, ``concurrency`` tasks sharing a client;
+  each call then reads every effect's typed props, as an integration does.
 * ``floor``: a bare ``aiohttp.ClientSession`` with ``json.dumps``/``json.loads``, no models:
   what any asyncio client must at least spend.
 * ``official``: the official SDK (``talon_one``), synchronous, called from a
@@ -108,6 +109,8 @@ async def _run_talon_async(url: str, concurrency: int, window: Window) -> None:
             state = await client.sessions.update_v2(f"{SESSION_ID}-{index}", request)
             if type(state) is not IntegrationStateV2:
                 raise TypeError(type(state))
+            for effect in state.effects:
+                effect.props  # noqa: B018  (what an integration reads of the answer)
 
         await _drive_async(call, concurrency, window)
 

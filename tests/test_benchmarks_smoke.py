@@ -31,7 +31,7 @@ def test_smoke_run_prints_tables_and_writes_json(tmp_path: Path) -> None:
 
     for title in (
         "Session update round trips",
-        "talon_async throughput ratios",
+        "talon_async ratios",
         "Encode/decode",
         "Import (fresh process each, median)",
         "Memory per 1000 requests in flight",
@@ -51,11 +51,16 @@ def test_smoke_run_prints_tables_and_writes_json(tmp_path: Path) -> None:
     measured = {(row["client"], row["concurrency"]) for row in results["throughput"]["rows"]}
     assert measured == {("talon_async", 1), ("floor", 1), ("talon_async", 4), ("floor", 4)}
     assert all(row["requests"] > 0 for row in results["throughput"]["rows"])
-    assert set(results["codec"]["decode"]) == {"json.loads", "talon_async"}
+    assert {"json.loads", "talon_async", "talon_async strict"} <= set(results["codec"]["decode"])
     assert "talon_async import" in results["imports"]
     assert {row["client"] for row in results["memory"]["rows"]} == {"talon_async", "floor"}
-    # The targets are defined at concurrency 64 and against the official SDK: none apply.
-    assert results["targets"] == []
+    # Targets against the official SDK, or at concurrency 64, do not apply to a smoke run.
+    assert {check["target"] for check in results["targets"]} == {
+        "throughput_vs_floor@1",
+        "decode_vs_json_loads",
+        "import_vs_dependencies (import)",
+        "import_vs_dependencies (from-import)",
+    }
 
 
 def test_unknown_section_is_refused(tmp_path: Path) -> None:
