@@ -1,19 +1,23 @@
 """A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
-``"object"`` for a free-form object, ``"date-time"``), a :class:`Str` (a string of bounded
-length), an :class:`Obj`, an :class:`Arr`, a :class:`MapOf` or a :class:`OneOf`.
+``"object"`` for a free-form object, ``"date-time"``, ``"uuid"``), a :class:`Str` (a string
+of bounded length), an :class:`Int` (a bounded integer), an :class:`Obj`, an :class:`Arr`
+(with bounded item counts), a :class:`MapOf` or a :class:`OneOf` (an enum).
 Validation collects every problem as an error item whose ``source.pointer`` is the JSON
 pointer of the offending member.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from ._wire import JsonObject, error_item, parse_timestamp
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,11 @@ class Obj:
 
 @dataclass(frozen=True)
 class Arr:
-    """A JSON array whose items all follow one schema."""
+    """A JSON array of ``min_items`` to ``max_items`` items that all follow one schema."""
 
     items: Schema
     max_items: int | None = None
+    min_items: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,15 @@ class Str:
     max_length: int | None = None
 
 
-Schema: TypeAlias = str | Str | Obj | Arr | MapOf | OneOf
+@dataclass(frozen=True)
+class Int:
+    """An integer from ``minimum`` to ``maximum`` (the spec's bounds, both included)."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+Schema: TypeAlias = str | Str | Int | Obj | Arr | MapOf | OneOf
 
 
 def _type_problem(value: Any, kind: str) -> str | None:
@@ -78,6 +91,9 @@ def _type_problem(value: Any, kind: str) -> str | None:
         except ValueError:
             return "must be an RFC 3339 date-time string"
         return None
+    if kind == "uuid":
+        ok = isinstance(value, str) and _UUID.fullmatch(value) is not None
+        return None if ok else "must be a UUID"
     raise ValueError(f"unknown schema type {kind!r}")
 
 
@@ -90,6 +106,9 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     if isinstance(schema, Str):
         problem = _type_problem(value, "string") or _length_problem(value, schema)
         return [] if problem is None else [_invalid(where, problem)]
+    if isinstance(schema, Int):
+        problem = _type_problem(value, "integer") or _range_problem(value, schema)
+        return [] if problem is None else [_invalid(where, problem)]
     if isinstance(schema, OneOf):
         if value in schema.choices:
             return []
@@ -97,6 +116,8 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     if isinstance(schema, Arr):
         if not isinstance(value, list):
             return [_invalid(where, "must be an array")]
+        if len(value) < schema.min_items:
+            return [_invalid(where, f"must have at least {schema.min_items} items")]
         if schema.max_items is not None and len(value) > schema.max_items:
             return [_invalid(where, f"must have at most {schema.max_items} items")]
         return [
@@ -132,8 +153,28 @@ def _length_problem(value: str, schema: Str) -> str | None:
     return None
 
 
+def _range_problem(value: int, schema: Int) -> str | None:
+    if schema.minimum is not None and value < schema.minimum:
+        return f"must be at least {schema.minimum}"
+    if schema.maximum is not None and value > schema.maximum:
+        return f"must be at most {schema.maximum}"
+    return None
+
+
 def _invalid(pointer: str, problem: str) -> JsonObject:
     return error_item("Invalid request body", f"{pointer} {problem}", pointer=pointer)
+
+
+def validate_parameter(name: str, value: str, schema: Schema) -> list[JsonObject]:
+    """The problems of a path parameter, as error items naming the parameter."""
+    return [
+        error_item(
+            "Invalid parameter",
+            f"{name} {problem['details'].split(' ', 1)[1]}",
+            parameter=name,
+        )
+        for problem in validate(value, schema)
+    ]
 
 
 def obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
@@ -146,12 +187,18 @@ STRINGS = Arr("string")
 NON_EMPTY = Str(1)
 STORE_INTEGRATION_ID = Str(1, 1000)
 LOYALTY_CARDS = Arr("string", max_items=1)
+INTEGRATION_ID = Str(max_length=1000)
+"""A customer profile's or session's integration ID: at most 1000 characters, as the
+answers' schemas say. Where a request's schema sets no bound (a profile ID in a session,
+a reservation, a path), the fake applies this one, lest it answer with an entity its own
+schema refuses."""
+USAGE_LIMIT = Int(0, 999999)
 
 CART_ITEM = obj(
     ("sku", "quantity"),
     name="string",
-    sku="string",
-    quantity="integer",
+    sku=NON_EMPTY,
+    quantity=Int(1),
     returnedQuantity="integer",
     remainingQuantity="integer",
     price="number",
@@ -166,8 +213,16 @@ CART_ITEM = obj(
     additionalCosts=ADDITIONAL_COSTS,
     catalogItemID="integer",
     selectedPriceType="string",
-    adjustmentReferenceId="string",
+    adjustmentReferenceId="uuid",
     adjustmentEffectiveFrom="date-time",
     adjustmentEffectiveUntil="date-time",
-    prices="object",
+    prices=MapOf(
+        obj(
+            price="number",
+            adjustmentContextId="string",
+            adjustmentReferenceId="uuid",
+            adjustmentEffectiveFrom="date-time",
+            adjustmentEffectiveUntil="date-time",
+        )
+    ),
 )
