@@ -481,6 +481,9 @@ async def test_session_update_errors(api: Api, shop: FakeTalon) -> None:
     await api("trackEvent", 401, "POST", "/v1/events", event, auth=False)
     await api("trackEvent", 400, "POST", "/v1/events", {"type": "visit"})
     await api("trackEvent", 400, "POST", "/v1/events", {**event, "profileId": "p" * 1001})
+    # What the event would echo: a type and a store of the lengths its schema allows.
+    await api("trackEvent", 400, "POST", "/v1/events", {**event, "type": ""})
+    await api("trackEvent", 400, "POST", "/v1/events", {**event, "storeIntegrationId": "s" * 1001})
     assert shop.sessions == {} and shop.profiles == {} and shop.events == []
 
 

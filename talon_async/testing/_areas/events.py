@@ -24,6 +24,7 @@ from .._schema import (
     Arr,
     OneOf,
     Schema,
+    Str,
     obj,
 )
 from .._state import State, new_session_for, profile_for
@@ -40,8 +41,8 @@ from .._wire import (
 NEW_EVENT = obj(
     ("type", "attributes", "sessionId"),
     profileId=INTEGRATION_ID,
-    storeIntegrationId="string",
-    type="string",
+    storeIntegrationId=Str(max_length=1000),
+    type=NON_EMPTY,
     attributes="object",
     sessionId=INTEGRATION_ID,
 )
