@@ -123,6 +123,13 @@ async def client(server: RecordingServer) -> AsyncIterator[TalonClient]:
         yield talon
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what collection loaded (modules, the parsed spec, schemathesis) out of reach of
+    the collections after each test, so that they scan only what the tests create."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def _collect_garbage_after_each_test() -> Iterator[None]:
     """Make unclosed sessions warn inside the test that leaked them (warnings are errors)."""
