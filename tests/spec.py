@@ -17,7 +17,7 @@ import yaml
 
 SPEC = Path(__file__).resolve().parents[2] / "shared/reference/openapi/integration-api/paths"
 METHODS = ("get", "put", "post", "delete", "patch")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @functools.cache
@@ -27,7 +27,7 @@ def operations() -> dict[str, tuple[str, str, dict[str, Any]]]:
     for file in sorted(SPEC.glob("*.yaml")):
         text = file.read_text("utf-8")
         path = text.split("\n", 1)[0].removeprefix("# path:").strip()
-        for method, operation in yaml.load(text, Loader=_LOADER).items():
+        for method, operation in yaml.load(text, Loader=LOADER).items():
             if method in METHODS:
                 found[operation["operationId"]] = (method.upper(), path, operation)
     return found

@@ -25,7 +25,7 @@ from aiohttp.typedefs import Handler as AiohttpHandler
 from multidict import MultiMapping
 
 from ._faults import Faults
-from ._schema import Schema, validate
+from ._schema import Schema, validate, validate_parameter
 from ._state import State
 from ._wire import Answer, ApiError, error_body, error_item, not_found, parse_timestamp
 
@@ -162,7 +162,8 @@ class Route:
 
     ``exclusive`` names the path parameter of the entity the operation updates: while one
     such request is handled, another one for the same entity (same resource, v1 or v2)
-    gets a 409, as the API answers parallel updates.
+    gets a 409, as the API answers parallel updates. ``params`` are the schemas of path
+    parameters with bounds (400 naming the parameter otherwise).
     """
 
     method: str
@@ -172,6 +173,7 @@ class Route:
     manager_auth: bool = False
     api_key_only: bool = False
     exclusive: str | None = None
+    params: Mapping[str, Schema] = field(default_factory=dict)
 
 
 def route(
@@ -183,10 +185,13 @@ def route(
     manager_auth: bool = False,
     api_key_only: bool = False,
     exclusive: str | None = None,
+    params: Mapping[str, Schema] | None = None,
 ) -> Route:
     """A route for ``path`` as the spec writes it, e.g. ``/v1/referrals/{code}``."""
     pattern = tuple(path.strip("/").split("/"))
-    return Route(method, pattern, handler, schema, manager_auth, api_key_only, exclusive)
+    return Route(
+        method, pattern, handler, schema, manager_auth, api_key_only, exclusive, params or {}
+    )
 
 
 @dataclass
@@ -374,6 +379,13 @@ class HttpServer:
             )
         body = None
         try:
+            invalid = [
+                problem
+                for name, schema in matched.params.items()
+                for problem in validate_parameter(name, params[name], schema)
+            ]
+            if invalid:
+                raise ApiError(400, "Invalid path parameter", invalid)
             if matched.schema is not None:
                 body = _parse_body(record.body)
                 problems = validate(body, matched.schema)

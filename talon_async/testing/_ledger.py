@@ -418,12 +418,13 @@ def _tier_of(tiers: list[JsonObject], points: float) -> JsonObject | None:
 
 def ledger_info(sums: Totals, program: JsonObject | None = None) -> JsonObject:
     """A LedgerInfo (the fake computes no tentative balances: they equal the others),
-    with the tier standing when ``program`` is given."""
+    with the tier standing when ``program`` is given. Its expired and spent balances are
+    deprecated and always 0, as the API documents (the balance operations give them)."""
     info: JsonObject = {
         "currentBalance": sums.active,
         "pendingBalance": sums.pending,
-        "expiredBalance": sums.expired,
-        "spentBalance": sums.spent,
+        "expiredBalance": 0.0,
+        "spentBalance": 0.0,
         "tentativeCurrentBalance": sums.active,
         "negativeBalance": sums.negative,
         "tentativePendingBalance": sums.pending,

@@ -1,10 +1,11 @@
 """A small validator for request bodies, and the parts of bodies several areas share.
 
 A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``,
-``"object"`` for a free-form object, ``"date-time"``, ``"uuid"``, ``"any"``), an
-:class:`Obj`, an :class:`Arr`, a :class:`MapOf`, a :class:`OneOf`, a :class:`Text`, an
-:class:`Int` or a :class:`Tagged`. Validation collects every problem as an error item
-whose ``source.pointer`` is the JSON pointer of the offending member.
+``"object"`` for a free-form object, ``"date-time"``, ``"uuid"``, ``"any"``), a
+:class:`Text` (a string of bounded length), an :class:`Int` (a bounded integer), an
+:class:`Obj`, an :class:`Arr` (with bounded item counts), a :class:`MapOf`, a
+:class:`OneOf` (an enum) or a :class:`Tagged`. Validation collects every problem as an
+error item whose ``source.pointer`` is the JSON pointer of the offending member.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from ._wire import JsonObject, error_item, parse_timestamp
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,8 @@ class Obj:
 
 @dataclass(frozen=True)
 class Arr:
-    """A JSON array whose items all follow one schema (``unique``: no item twice)."""
+    """A JSON array of ``min_items`` to ``max_items`` items that all follow one schema
+    (``unique``: no item twice)."""
 
     items: Schema
     max_items: int | None = None
@@ -62,9 +66,10 @@ class Text:
 
 @dataclass(frozen=True)
 class Int:
-    """An integer of at least ``minimum``."""
+    """An integer from ``minimum`` to ``maximum`` (the spec's bounds, both included)."""
 
-    minimum: int
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,7 @@ class Tagged:
     variants: Mapping[str, Obj]
 
 
-Schema: TypeAlias = str | Obj | Arr | MapOf | OneOf | Text | Int | Tagged
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+Schema: TypeAlias = str | Text | Int | Obj | Arr | MapOf | OneOf | Tagged
 
 
 def _type_problem(value: Any, kind: str) -> str | None:
@@ -115,24 +118,22 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     if isinstance(schema, str):
         problem = _type_problem(value, schema)
         return [] if problem is None else [_invalid(where, problem)]
+    if isinstance(schema, Int):
+        problem = _type_problem(value, "integer") or _range_problem(value, schema)
+        return [] if problem is None else [_invalid(where, problem)]
     if isinstance(schema, OneOf):
         if value in schema.choices:
             return []
         return [_invalid(where, "must be one of " + ", ".join(schema.choices))]
     if isinstance(schema, Text):
         return _text_problems(value, schema, where)
-    if isinstance(schema, Int):
-        problems = validate(value, "integer", pointer)
-        if not problems and value < schema.minimum:
-            problems = [_invalid(where, f"must be at least {schema.minimum}")]
-        return problems
     if isinstance(schema, Arr):
         if not isinstance(value, list):
             return [_invalid(where, "must be an array")]
-        if schema.max_items is not None and len(value) > schema.max_items:
-            return [_invalid(where, f"must have at most {schema.max_items} items")]
         if len(value) < schema.min_items:
             return [_invalid(where, f"must have at least {schema.min_items} items")]
+        if schema.max_items is not None and len(value) > schema.max_items:
+            return [_invalid(where, f"must have at most {schema.max_items} items")]
         if schema.unique and _has_duplicates(value):
             return [_invalid(where, "must not hold an item twice")]
         return [
@@ -190,8 +191,28 @@ def _text_problems(value: Any, schema: Text, where: str) -> list[JsonObject]:
     return []
 
 
+def _range_problem(value: int, schema: Int) -> str | None:
+    if schema.minimum is not None and value < schema.minimum:
+        return f"must be at least {schema.minimum}"
+    if schema.maximum is not None and value > schema.maximum:
+        return f"must be at most {schema.maximum}"
+    return None
+
+
 def _invalid(pointer: str, problem: str) -> JsonObject:
     return error_item("Invalid request body", f"{pointer} {problem}", pointer=pointer)
+
+
+def validate_parameter(name: str, value: str, schema: Schema) -> list[JsonObject]:
+    """The problems of a path parameter, as error items naming the parameter."""
+    return [
+        error_item(
+            "Invalid parameter",
+            f"{name} {problem['details'].split(' ', 1)[1]}",
+            parameter=name,
+        )
+        for problem in validate(value, schema)
+    ]
 
 
 def obj(required: tuple[str, ...] = (), **fields: Schema) -> Obj:
@@ -209,12 +230,18 @@ STRINGS = Arr("string")
 NON_EMPTY = Text(1)
 STORE_INTEGRATION_ID = Text(1, 1000)
 LOYALTY_CARDS = Arr("string", max_items=1)
+INTEGRATION_ID = Text(max_length=1000)
+"""A customer profile's or session's integration ID: at most 1000 characters, as the
+answers' schemas say. Where a request's schema sets no bound (a profile ID in a session,
+a reservation, a path), the fake applies this one, lest it answer with an entity its own
+schema refuses."""
+USAGE_LIMIT = Int(0, 999999)
 
 CART_ITEM = obj(
     ("sku", "quantity"),
     name="string",
-    sku="string",
-    quantity="integer",
+    sku=NON_EMPTY,
+    quantity=Int(1),
     returnedQuantity="integer",
     remainingQuantity="integer",
     price="number",
@@ -229,8 +256,16 @@ CART_ITEM = obj(
     additionalCosts=ADDITIONAL_COSTS,
     catalogItemID="integer",
     selectedPriceType="string",
-    adjustmentReferenceId="string",
+    adjustmentReferenceId="uuid",
     adjustmentEffectiveFrom="date-time",
     adjustmentEffectiveUntil="date-time",
-    prices="object",
+    prices=MapOf(
+        obj(
+            price="number",
+            adjustmentContextId="string",
+            adjustmentReferenceId="uuid",
+            adjustmentEffectiveFrom="date-time",
+            adjustmentEffectiveUntil="date-time",
+        )
+    ),
 )

@@ -42,7 +42,7 @@ from talon_async.testing import (
     percent_off_catalog_items,
 )
 
-from .answers import answer_problems
+from .conformance import answer_problems
 from .conftest import Raw
 
 NOW = datetime.now(timezone.utc)
@@ -309,7 +309,7 @@ async def test_every_answer_fits_the_spec(raw: Raw, talon_fake: FakeTalon, case:
     await raw("POST", "/v2/customer_audiences", {"data": [membership("alice", 7)]})
     reply = await raw(case.method, case.path, case.body)
     assert reply.status == case.status, reply.body
-    assert answer_problems(case.operation, reply) == []
+    assert answer_problems(case.operation, reply.status, reply.body) == []
 
 
 OPERATIONS = {case.operation: case for case in CASES.values()}
@@ -323,7 +323,7 @@ async def test_every_operation_needs_credentials(
     before = (dict(talon_fake.audiences), dict(talon_fake.catalog_items))
     reply = await raw(case.method, case.path, case.body, auth=False)
     assert reply.status == 401
-    assert answer_problems(case.operation, reply) == []
+    assert answer_problems(case.operation, reply.status, reply.body) == []
     assert (talon_fake.audiences, talon_fake.catalog_items) == before
 
 
@@ -657,7 +657,10 @@ async def test_best_prior_price_windows(raw: Raw, talon_fake: FakeTalon) -> None
         reply = await raw(
             "POST", "/v1/best_prior_price", {**body, "timeframeEndDate": end.isoformat()}
         )
-        assert reply.status == 200 and answer_problems("bestPriorPrice", reply) == []
+        assert (
+            reply.status == 200
+            and answer_problems("bestPriorPrice", reply.status, reply.body) == []
+        )
         return best(reply)
 
     assert await ask("strict", 30) == {"P": (8.0, [])}

@@ -208,7 +208,8 @@ async def test_update_customer_profile_v2(talon_fake: FakeTalon, talon_client: T
     assert [(m.id, m.name) for m in memberships] == [(5, "Newsletter")]
     assert state.triggered_campaigns == [] and state.event is not None
     assert [r.rule_name for r in state.rule_failure_reasons or []] == ["10% off the cart"]
-    with pytest.raises(NotFoundError):
+    # An unknown audience is a bad request: the operation documents no 404.
+    with pytest.raises(BadRequestError):
         await talon_client.profiles.update_v2(
             "alice",
             CustomerProfileIntegrationRequestV2(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,81 +17,9 @@ import pytest
 
 from talon_async.testing import EffectSpec, FakeTalon, RuleContext, coupon_codes, loyalty_points
 
-from ..spec import request_schema, response_schema, validate_answer
+from ..spec import request_schema
+from .conformance import answer_problems
 from .conftest import Raw
-
-# Where the spec contradicts itself, and only there, an answer is checked otherwise:
-# * An effect's ``props`` is a ``oneOf`` of 35 schemas that overlap (setDiscount and
-#   rollbackDiscount are both {name, value}; acceptCoupon, rollbackCoupon and
-#   acceptReferral all {value}), so every real effect matches several and fails the
-#   ``oneOf``. Each effect's props are checked against the schema titled by its
-#   ``effectType`` instead.
-OVERLAPPING_PROPS = re.compile(r"^effects/(\d+)/props: .* is valid under each of ")
-# * CustomerSessionV2 requires ``coupon`` and ``referral``, which it does not define (they
-#   are the v1 session's names; no example and no official model has them), and
-#   CustomerProfile.loyaltyMemberships, documented as deprecated and always null, is typed
-#   as an array that is not nullable.
-CONTRADICTIONS = {
-    "customerSession: 'coupon' is a required property",
-    "customerSession: 'referral' is a required property",
-    "customerProfile/loyaltyMemberships: None is not of type 'array'",
-}
-# * The 204 answer of trackEventV2 has the schema {"type": "string"}, yet it is a "No
-#   content" answer; trackEventV3 lists no 204 although its ``silent`` parameter says it
-#   answers one. Both must come without a body.
-NO_BODY = {("trackEventV2", 204), ("trackEventV3", 204)}
-# * The spec lists no 404 for the session operations (an unknown session) and no 401 for
-#   getEventV3, which takes an API key; those bodies must fit the operation's documented
-#   error schema.
-ERROR_SCHEMA_OF = {
-    ("getCustomerSession", 404): 400,
-    ("reopenCustomerSession", 404): 400,
-    ("returnCartItems", 404): 400,
-    ("getEventV3", 401): 404,
-}
-
-
-def _props_schemas(schema: Any) -> Iterator[list[Any]]:
-    """The ``oneOf`` alternatives of every effect's props in an answer schema."""
-    if isinstance(schema, dict):
-        props = schema.get("properties", {}).get("props", {})
-        if "oneOf" in props:
-            yield props["oneOf"]
-        for value in schema.values():
-            yield from _props_schemas(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            yield from _props_schemas(value)
-
-
-def _props_problems(operation_id: str, status: int, effect: Any) -> list[str]:
-    (alternatives, *_) = _props_schemas(response_schema(operation_id, status))
-    titled = [s for s in alternatives if s["title"] == effect["effectType"]]
-    if not titled:
-        return [f"the spec has no props schema for {effect['effectType']}"]
-    validator = jsonschema.Draft202012Validator(
-        titled[0], format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-    return [
-        f"{effect['effectType']} props: {e.message}" for e in validator.iter_errors(effect["props"])
-    ]
-
-
-def spec_problems(operation_id: str, status: int, raw_body: bytes) -> list[str]:
-    """How an answer breaks the spec, less its contradictions (see above)."""
-    if (operation_id, status) in NO_BODY:
-        return [] if raw_body == b"" else ["a 204 answer with a body"]
-    body = json.loads(raw_body)
-    documented = ERROR_SCHEMA_OF.get((operation_id, status), status)
-    problems = []
-    for problem in validate_answer(operation_id, documented, body):
-        overlapping = OVERLAPPING_PROPS.match(problem)
-        if overlapping:
-            effect = body["effects"][int(overlapping.group(1))]
-            problems += _props_problems(operation_id, documented, effect)
-        elif problem not in CONTRADICTIONS:
-            problems.append(problem)
-    return problems
 
 
 def _effect(effect_type: str, props: dict[str, Any]) -> dict[str, Any]:
@@ -136,9 +63,9 @@ def _effect(effect_type: str, props: dict[str, Any]) -> dict[str, Any]:
 def test_the_spec_check_makes_narrow_exceptions_only(
     operation_id: str, status: int, body: Any, problem: str
 ) -> None:
-    assert problem in spec_problems(operation_id, status, json.dumps(body).encode())
+    assert problem in answer_problems(operation_id, status, json.dumps(body).encode())
     valid = {"effects": [_effect("rollbackDiscount", {"name": "x", "value": 1.5})]}
-    assert spec_problems("reopenCustomerSession", 200, json.dumps(valid).encode()) == []
+    assert answer_problems("reopenCustomerSession", 200, json.dumps(valid).encode()) == []
 
 
 class Api:
@@ -158,7 +85,7 @@ class Api:
     ) -> Any:
         reply = await self.raw(method, path, body, **options)
         assert reply.status == status, reply.body
-        assert spec_problems(operation_id, status, reply.body) == []
+        assert answer_problems(operation_id, status, reply.body) == []
         if status >= 400:
             assert reply.json["StatusCode"] == status
             assert reply.json["message"] and reply.json["errors"]

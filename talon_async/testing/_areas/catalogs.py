@@ -303,7 +303,6 @@ def _observe(
         "observedAt": timestamp(at),
         "price": price,
         "contextIds": list(context_ids),
-        "contextId": "",  # deprecated by the API, which fills it with ""
         "metadata": metadata,
         "target": {"type": "NONE"}
         if audience_id is None

@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 
 from .._area import Area, Routes, Seeds, seed_items, seed_moment
 from .._http import Call, route
-from .._schema import Arr, obj
+from .._schema import INTEGRATION_ID, Arr, obj
 from .._state import State, coupon_state, ensure_profile, new_id
 from .._wire import Answer, JsonObject, not_found, timestamp, utc_now
 
-COUPON_RESERVATIONS = obj(("integrationIDs",), integrationIDs=Arr("string", max_items=1000))
+COUPON_RESERVATIONS = obj(("integrationIDs",), integrationIDs=Arr(INTEGRATION_ID, max_items=1000))
 SEED_COUPON = obj(
     ("value",),
     value="string",

@@ -16,7 +16,17 @@ from typing import ClassVar
 from .._area import Area, Routes
 from .._engine import Outcome, commit_now, evaluate, new_event, state_v1, state_v2
 from .._http import Call, route
-from .._schema import LOYALTY_CARDS, NON_EMPTY, STORE_INTEGRATION_ID, Arr, OneOf, Schema, obj
+from .._schema import (
+    INTEGRATION_ID,
+    LOYALTY_CARDS,
+    NON_EMPTY,
+    STORE_INTEGRATION_ID,
+    Arr,
+    OneOf,
+    Schema,
+    Text,
+    obj,
+)
 from .._state import State, new_session_for, profile_for
 from .._wire import (
     Answer,
@@ -30,11 +40,11 @@ from .._wire import (
 
 NEW_EVENT = obj(
     ("type", "attributes", "sessionId"),
-    profileId="string",
-    storeIntegrationId="string",
-    type="string",
+    profileId=INTEGRATION_ID,
+    storeIntegrationId=Text(max_length=1000),
+    type=NON_EMPTY,
     attributes="object",
-    sessionId="string",
+    sessionId=INTEGRATION_ID,
 )
 EVENT_V2_CONTENT = (
     "customerProfile",
@@ -54,7 +64,7 @@ EVENT_V3_CONTENT = (
     "ruleFailureReasons",
 )
 _EVENT_FIELDS: dict[str, Schema] = {
-    "profileId": "string",
+    "profileId": INTEGRATION_ID,
     "storeIntegrationId": STORE_INTEGRATION_ID,
     "evaluableCampaignIds": Arr("integer"),
     "type": NON_EMPTY,

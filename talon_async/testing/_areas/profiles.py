@@ -14,7 +14,7 @@ from .._area import Area, Routes, Seeds, seed_items
 from .._engine import Outcome, commit_now, evaluate, new_event, state_v1, state_v2
 from .._http import Call, route
 from .._ledger import forget_profile, standing
-from .._schema import Arr, OneOf, obj
+from .._schema import INTEGRATION_ID, Arr, OneOf, obj
 from .._state import (
     State,
     achievement_inventory,
@@ -54,7 +54,8 @@ CUSTOMER_PROFILE_REQUEST_V2 = obj(
 )
 MULTIPLE_PROFILES_REQUEST = obj(
     customerProfiles=Arr(
-        obj(("integrationId",), integrationId="string", attributes="object"), max_items=1000
+        obj(("integrationId",), integrationId=INTEGRATION_ID, attributes="object"),
+        max_items=1000,
     ),
 )
 AUDIENCE_REQUEST = obj(
@@ -62,7 +63,7 @@ AUDIENCE_REQUEST = obj(
         obj(
             ("action", "profileIntegrationId", "audienceId"),
             action=OneOf(("add", "delete")),
-            profileIntegrationId="string",
+            profileIntegrationId=INTEGRATION_ID,
             audienceId="integer",
         ),
         max_items=1000,
@@ -72,10 +73,26 @@ SEED_PROFILE = obj(("integrationId",), integrationId="string", attributes="objec
 _INVENTORY_PARTS = ("profile", "referrals", "coupons", "loyalty", "giveaways", "achievements")
 
 
+def _check_audiences(state: State, changes: JsonObject) -> None:
+    """A 400 naming the first unknown audience of a profile's ``audiencesChanges`` (the
+    operation documents no 404)."""
+    for key in ("adds", "deletes"):
+        for index, audience_id in enumerate(changes[key]):
+            if audience_id not in state.audiences:
+                raise ApiError(
+                    400,
+                    "Audience not found",
+                    [
+                        error_item(
+                            "Audience not found",
+                            f"no audience {audience_id}",
+                            pointer=f"/audiencesChanges/{key}/{index}",
+                        )
+                    ],
+                )
+
+
 def _apply_audience_changes(state: State, profile: JsonObject, changes: JsonObject) -> None:
-    for audience_id in [*changes["adds"], *changes["deletes"]]:
-        if audience_id not in state.audiences:
-            raise not_found("Audience", str(audience_id), "audiencesChanges")
     memberships = [m for m in profile["audienceMemberships"] if m["id"] not in changes["deletes"]]
     for audience_id in changes["adds"]:
         if all(m["id"] != audience_id for m in memberships):
@@ -87,6 +104,8 @@ def _update_profile(
     state: State, integration_id: str, body: JsonObject, now: datetime, *, run: bool, dry: bool
 ) -> Outcome:
     """What both profile updates do: attributes and audiences, rules, event, commit."""
+    if body.get("audiencesChanges"):
+        _check_audiences(state, body["audiencesChanges"])
     profile = profile_for(state, integration_id, now)
     profile["attributes"].update(body.get("attributes") or {})
     if body.get("audiencesChanges"):
@@ -265,6 +284,7 @@ class Profiles(Area):
             update_profile,
             NEW_CUSTOMER_PROFILE,
             exclusive="integrationId",
+            params={"integrationId": INTEGRATION_ID},
         ),
         route(
             "PUT",
@@ -272,6 +292,7 @@ class Profiles(Area):
             update_profile_v2,
             CUSTOMER_PROFILE_REQUEST_V2,
             exclusive="integrationId",
+            params={"integrationId": INTEGRATION_ID},
         ),
         route("PUT", "/v2/customer_profiles", update_profiles_v2, MULTIPLE_PROFILES_REQUEST),
         route(

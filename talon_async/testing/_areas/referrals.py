@@ -12,28 +12,28 @@ from typing import Any, ClassVar
 
 from .._area import Area, Routes, Seeds, seed_items
 from .._http import Call, route
-from .._schema import STRINGS, Schema, obj
+from .._schema import INTEGRATION_ID, STRINGS, USAGE_LIMIT, Arr, Schema, Text, obj
 from .._state import State, ensure_profile, new_id
 from .._wire import Answer, ApiError, JsonObject, error_item, timestamp, utc_now
 
 _REFERRAL_COMMON: dict[str, Schema] = {
     "startDate": "date-time",
     "expiryDate": "date-time",
-    "usageLimit": "integer",
+    "usageLimit": USAGE_LIMIT,
     "campaignId": "integer",
     "attributes": "object",
 }
 NEW_REFERRAL = obj(
     ("campaignId", "advocateProfileIntegrationId"),
-    advocateProfileIntegrationId="string",
+    advocateProfileIntegrationId=INTEGRATION_ID,
     friendProfileIntegrationId="string",
     **_REFERRAL_COMMON,
 )
 NEW_REFERRALS_FOR_MULTIPLE_ADVOCATES = obj(
     ("campaignId", "advocateProfileIntegrationIds", "usageLimit"),
-    advocateProfileIntegrationIds=STRINGS,
+    advocateProfileIntegrationIds=Arr(INTEGRATION_ID, min_items=1, max_items=1000),
     validCharacters=STRINGS,
-    referralPattern="string",
+    referralPattern=Text(3, 100),
     **_REFERRAL_COMMON,
 )
 SEED_REFERRAL = obj(
@@ -44,6 +44,7 @@ SEED_REFERRAL = obj(
     usageLimit="integer",
 )
 _CHARACTERS = tuple(string.ascii_uppercase + string.digits)
+_MIN_CODE_LENGTH = 4
 
 
 def _referral(
@@ -92,16 +93,19 @@ def _created(state: State, body: JsonObject, advocate: str, code: str, now: date
 def _code(state: State, pattern: str, characters: tuple[str, ...]) -> str:
     for _ in range(1000):
         code = "".join(state._random.choice(characters) if c == "#" else c for c in pattern)
+        if len(code) < _MIN_CODE_LENGTH:
+            # A pattern may have 3 characters, but a referral code has at least 4.
+            raise _bad_pattern("Code too short", "the pattern makes codes of under 4 characters")
         if code not in state.referrals:
             return code
-    raise ApiError(
+    raise _bad_pattern("Pattern exhausted", "no unused code fits the pattern")
+
+
+def _bad_pattern(title: str, details: str) -> ApiError:
+    return ApiError(
         400,
         "Cannot generate a unique referral code",
-        [
-            error_item(
-                "Pattern exhausted", "no unused code fits the pattern", pointer="/referralPattern"
-            )
-        ],
+        [error_item(title, details, pointer="/referralPattern")],
     )
 
 

@@ -31,7 +31,19 @@ from .._engine import (
     state_v2,
 )
 from .._http import Call, route
-from .._schema import ADDITIONAL_COSTS, CART_ITEM, NON_EMPTY, STRINGS, Arr, OneOf, obj
+from .._schema import (
+    ADDITIONAL_COSTS,
+    CART_ITEM,
+    INTEGRATION_ID,
+    LOYALTY_CARDS,
+    NON_EMPTY,
+    STORE_INTEGRATION_ID,
+    STRINGS,
+    Arr,
+    OneOf,
+    Text,
+    obj,
+)
 from .._state import State, new_id, new_session_for, profile_for, store_profile
 from .._wire import (
     Answer,
@@ -60,17 +72,19 @@ SESSION_CONTENT = (
     "campaignEligibility",
 )
 NEW_CUSTOMER_SESSION_V2 = obj(
-    profileId="string",
-    storeIntegrationId="string",
+    profileId=INTEGRATION_ID,
+    storeIntegrationId=STORE_INTEGRATION_ID,
     evaluableCampaignIds=Arr("integer"),
-    couponCodes=Arr("string", max_items=100),
-    referralCode="string",
-    loyaltyCards=STRINGS,
+    couponCodes=Arr(Text(max_length=100)),
+    referralCode=Text(max_length=100),
+    loyaltyCards=LOYALTY_CARDS,
     state=OneOf(SESSION_STATES),
     cartItems=Arr(CART_ITEM),
-    experimentVariantAllocations=Arr("object"),
+    experimentVariantAllocations=Arr(
+        obj(("experimentID", "variantID"), experimentID="integer", variantID="integer")
+    ),
     additionalCosts=ADDITIONAL_COSTS,
-    identifiers=STRINGS,
+    identifiers=Arr("string", max_items=5),
     attributes="object",
 )
 INTEGRATION_REQUEST = obj(
@@ -99,7 +113,7 @@ RETURN_INTEGRATION_REQUEST = obj(
     },
 )
 NEW_CUSTOMER_SESSION = obj(
-    profileId="string",
+    profileId=INTEGRATION_ID,
     coupon="string",
     referral="string",
     state=OneOf(SESSION_STATES),
@@ -577,6 +591,7 @@ class Sessions(Area):
             update_session,
             NEW_CUSTOMER_SESSION,
             exclusive="customerSessionId",
+            params={"customerSessionId": INTEGRATION_ID},
         ),
         route(
             "PUT",
@@ -584,6 +599,7 @@ class Sessions(Area):
             update_session_v2,
             INTEGRATION_REQUEST,
             exclusive="customerSessionId",
+            params={"customerSessionId": INTEGRATION_ID},
         ),
         route(
             "GET",
