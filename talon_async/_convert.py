@@ -667,21 +667,25 @@ def decode_json(body: bytes | bytearray | memoryview | str) -> Any:
     return orjson.loads(body)
 
 
-def structure(data: Any, cls: type[T], *, strict: bool = False) -> T:
+def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = True) -> T:
     """Build the model ``cls`` (or a ``list`` of a model) from already-parsed JSON data.
 
     Raises :class:`SpecDeviation` when ``data`` is not a JSON object (array), and, with
-    ``strict``, for any value that deviates from the spec.
+    ``strict``, for any value that deviates from the spec. Lenient decoding is lazy (see
+    :func:`lazy_hook`) unless ``lazy=False``: the model then keeps ``data``, which must
+    not change afterwards (true of what was just parsed, not of a caller's dict).
     """
     if get_origin(cls) is list:
         if data.__class__ is not list:
             raise SpecDeviation(f"expected an array, got {_JSON_KINDS.get(type(data), 'JSON')}")
         item = get_args(cls)[0]
-        return cast(T, [structure(x, item, strict=strict) for x in data])
+        return cast(T, [structure(x, item, strict=strict, lazy=lazy) for x in data])
     if data.__class__ is not dict:
         raise SpecDeviation(f"expected an object, got {_JSON_KINDS.get(type(data), 'JSON')}")
     if not strict:
-        return cast(T, lazy_hook(cast(type[Model], cls))(data))
+        if lazy:
+            return cast(T, lazy_hook(cast(type[Model], cls))(data))
+        return converter.structure(data, cls)
     token = _strict.set(True)
     try:
         return converter.structure(data, cls)
@@ -696,7 +700,8 @@ def decode_model(model_type: type[T], data: Any, *, strict: bool = False) -> T:
     raw = data if isinstance(data, (bytes, bytearray, memoryview, str)) else None
     try:
         parsed = data if raw is None else decode_json(raw)
-        return structure(parsed, model_type, strict=strict)
+        # Data the caller parsed may change after the call: decoded at once, it cannot.
+        return structure(parsed, model_type, strict=strict, lazy=raw is not None)
     except ValueError as exc:  # not JSON, or a SpecDeviation
         reason = f"not JSON: {exc}" if isinstance(exc, orjson.JSONDecodeError) else str(exc)
         body = raw.encode() if isinstance(raw, str) else bytes(raw or b"")

@@ -29,6 +29,7 @@ from talon_async.models import (
     CustomerSession,
     Effect,
     IntegrationRequest,
+    IntegrationStateV2,
     NewCustomerSessionV2,
     NewReferral,
     PriceDetail,
@@ -338,3 +339,74 @@ def test_a_required_nullable_field_is_sent_as_null() -> None:
 
     assert decode_json(encode(Reset(value=None))) == {"value": None}
     assert structure({"value": None}, Reset) == Reset(value=None)
+
+
+# -- lenient decoding is lazy --------------------------------------------------------------
+
+
+def _lazy_state() -> tuple[dict[str, Any], IntegrationStateV2]:
+    data: dict[str, Any] = {
+        "effects": [
+            {
+                "campaignId": 1,
+                "rulesetId": 2,
+                "ruleIndex": 0,
+                "ruleName": "r",
+                "effectType": "setDiscount",
+                "props": {"name": "10%", "value": 10},
+            }
+        ],
+        "createdCoupons": [],
+        "createdReferrals": [],
+    }
+    return data, structure(data, IntegrationStateV2)
+
+
+def test_a_field_holding_models_is_decoded_when_first_read_then_kept() -> None:
+    from talon_async.models import SetDiscountEffectProps
+
+    _, state = _lazy_state()
+    with pytest.raises(AttributeError):
+        object.__getattribute__(state, "effects")  # not decoded yet
+    [effect] = state.effects
+    assert isinstance(effect.props, SetDiscountEffectProps) and effect.props.value == 10.0
+    assert state.effects is state.effects  # decoded once
+    assert state.customer_session is None  # absent: set at once
+    with pytest.raises(AttributeError, match="'IntegrationStateV2' object has no attribute"):
+        state.efects  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_a_lazily_decoded_model_equals_and_copies_as_an_eager_one() -> None:
+    import copy
+    import pickle
+
+    data, state = _lazy_state()
+    eager = structure(data, IntegrationStateV2, strict=True)
+    assert state == eager and repr(state) == repr(eager)
+    for copied in (
+        copy.deepcopy(structure(data, IntegrationStateV2)),
+        pickle.loads(pickle.dumps(structure(data, IntegrationStateV2))),
+    ):
+        assert copied == eager
+    assert decode_json(encode(structure(data, IntegrationStateV2))) == decode_json(encode(eager))
+    assert attrs.evolve(structure(data, IntegrationStateV2)).effects == eager.effects
+
+
+def test_a_deviation_in_a_lazy_part_is_logged_when_it_is_read(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    problem = "IntegrationStateV2.effects: expected an array, got a string"
+    with caplog.at_level(logging.WARNING, logger="talon_async"):
+        state = structure({"effects": "none", "createdCoupons": []}, IntegrationStateV2)
+        assert problem not in caplog.text
+        assert state.effects == "none"  # type: ignore[comparison-overlap]  # kept as received
+    assert problem in caplog.text
+
+
+def test_from_json_of_the_callers_dict_does_not_depend_on_it_later() -> None:
+    from talon_async import from_json
+
+    data, _ = _lazy_state()
+    state = from_json(IntegrationStateV2, data)
+    data["effects"][0]["props"]["value"] = 99
+    assert state.effects[0].props.value == 10.0  # type: ignore[union-attr]
