@@ -65,7 +65,7 @@ def wire_name(attribute: attrs.Attribute[Any]) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _normalize_timestamp(value: str) -> str:
+def normalize_timestamp(value: str) -> str:
     """Rewrite what Python 3.10's fromisoformat refuses: a "Z" suffix, odd fraction lengths."""
     if value[-1:] in ("z", "Z"):
         value = value[:-1] + "+00:00"
@@ -78,7 +78,7 @@ def parse_datetime(value: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         # Python 3.10 rejects "Z" and fractions that are not 3 or 6 digits long.
-        parsed = datetime.fromisoformat(_normalize_timestamp(value))
+        parsed = datetime.fromisoformat(normalize_timestamp(value))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
@@ -695,7 +695,7 @@ def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = Tru
 
 def decode_model(model_type: type[T], data: Any, *, strict: bool = False) -> T:
     """:func:`talon_async.from_json`: JSON text or parsed data -> ``model_type``."""
-    from .errors import TalonDecodeError
+    from .errors import TalonDecodeError, with_article
 
     raw = data if isinstance(data, (bytes, bytearray, memoryview, str)) else None
     try:
@@ -705,5 +705,6 @@ def decode_model(model_type: type[T], data: Any, *, strict: bool = False) -> T:
     except ValueError as exc:  # not JSON, or a SpecDeviation
         reason = f"not JSON: {exc}" if isinstance(exc, orjson.JSONDecodeError) else str(exc)
         body = raw.encode() if isinstance(raw, str) else bytes(raw or b"")
-        article = "an" if model_type.__name__[:1] in "AEIOU" else "a"
-        raise TalonDecodeError(f"not {article} {model_type.__name__}: {reason}", raw=body) from None
+        raise TalonDecodeError(
+            f"not {with_article(model_type.__name__)}: {reason}", raw=body
+        ) from None

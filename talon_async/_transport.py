@@ -49,6 +49,7 @@ from .errors import (
     TalonStatusError,
     TalonTimeoutError,
     one_line,
+    with_article,
 )
 from .observe import (
     SECRET_HEADERS,
@@ -324,13 +325,8 @@ def decode_success(
             return structure(data, returns, strict=strict)
         except Exception as exc:  # not an object, or (strict) a deviation from the spec
             problem = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
-            reason = f"not {_a(returns.__name__)}: {problem}"
+            reason = f"not {with_article(returns.__name__)}: {problem}"
     raise TalonDecodeError(reason, status=status, method=method, url=url, raw=raw)
-
-
-def _a(name: str) -> str:
-    """``name`` with its indefinite article: "a CouponList", "an IntegrationStateV2"."""
-    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
 
 
 class _Inflater:
@@ -489,7 +485,8 @@ class Transport:
             if not isinstance(operation.body, operation.body_type):
                 raise TypeError(
                     f"{method} {operation.path}: the request body must be "
-                    f"{_a(operation.body_type.__name__)}, got {type(operation.body).__name__}"
+                    f"{with_article(operation.body_type.__name__)}, "
+                    f"got {type(operation.body).__name__}"
                 )
             body = encode(operation.body)
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}

@@ -51,6 +51,11 @@ def one_line(text: str, limit: int = EXCERPT_CHARS) -> str:
     return flat[:limit] + "..." if len(flat) > limit or len(text) > len(head) else flat
 
 
+def with_article(name: str) -> str:
+    """``name`` with its indefinite article: "a CouponList", "an IntegrationStateV2"."""
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
+
+
 def excerpt(raw: bytes) -> str:
     """A one-line, bounded preview of a body, costing the same whatever the body's size."""
     return one_line(raw[: EXCERPT_CHARS * 4].decode("utf-8", "replace"))

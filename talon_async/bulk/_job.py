@@ -32,6 +32,7 @@ from attrs import frozen
 
 from .. import from_json
 from .._client import OPERATIONS, TalonClient, resource_module
+from .._convert import normalize_timestamp
 from .._operation import Operation
 from ..errors import BulkUpdateError, TalonDecodeError
 
@@ -202,8 +203,8 @@ def _query_value(name: str, hint: Any, value: Any) -> Any:
 
 
 def _moment(name: str, text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
+    try:  # the converter's normalization: "Z" and any fraction length, on 3.10 too
+        moment = datetime.fromisoformat(normalize_timestamp(text))
     except ValueError:
         moment = None
     if moment is None or "T" not in text.upper() or moment.tzinfo is None:
