@@ -1,7 +1,8 @@
 """The current OpenAPI description of the Integration API, for checking answers against it.
 
-The spec lives beside the project (``../shared/reference/openapi/integration-api/``),
-one YAML file per path with every schema inlined. ``validate_answer`` checks a body with
+The spec is kept in this repository, under ``tests/openapi/`` (where it comes from, its
+date and how to refresh it: ``tests/openapi/README.md``), one YAML file per path with
+every schema inlined. ``validate_answer`` checks a body with
 jsonschema (draft 2020-12, as OpenAPI 3.1 uses), formats included, and returns the
 problems found, so that tests can say exactly what broke the schema.
 """
@@ -15,7 +16,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-SPEC = Path(__file__).resolve().parents[2] / "shared/reference/openapi/integration-api/paths"
+SPEC = Path(__file__).resolve().parent / "openapi" / "paths"
 METHODS = ("get", "put", "post", "delete", "patch")
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
