@@ -18,7 +18,9 @@ request a line was checked as is the request that is sent.
 from __future__ import annotations
 
 import difflib
+import json
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -93,9 +95,23 @@ class JobLine:
         """Whether the operation has a ``dry`` option."""
         return "dry" in self.request.operation.query_parameters
 
-    async def send(self, client: TalonClient) -> None:
-        """Make the call; its answer is not kept."""
-        await client.send(self.request)
+    async def send(self, client: TalonClient, *, job: str, **options: Any) -> None:
+        """Make the call; its answer is not kept. ``job`` names the job (its content
+        hash): for an operation the API deduplicates by an ``Idempotency-Key``, the key
+        is derived from it and the line number, so that the same line sent again (after
+        a crash, by another worker) is applied once. ``options`` are call options."""
+        if self.request.operation.idempotency_key:
+            options["extra_headers"] = {"Idempotency-Key": idempotency_key(job, self.line)}
+        await client.send(self.request, **options)
+
+
+_KEYS = uuid.UUID("6f1d4e02-7a3b-4c55-9a0e-2b8f3c1d5e77")
+
+
+def idempotency_key(job: str, line: int) -> str:
+    """The ``Idempotency-Key`` of line ``line`` of the job ``job``: a UUID (version 5)
+    that is the same every time the line is sent."""
+    return str(uuid.uuid5(_KEYS, f"{job}:{line}"))
 
 
 def _json_type(value: Any) -> str:
@@ -253,15 +269,40 @@ def parse_line(number: int, text: bytes | str, *, dry: bool = False) -> JobLine:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         raise LineError(f"not JSON: {error}") from None
+    if _LONG_NUMBER.search(text if isinstance(text, bytes) else text.encode()):
+        _check_integers(text)
     operation = _operation(data)
     args = _path(operation, data.get("path", {})) + _body(operation, data)
     query = _query(operation, data.get("query", {}), dry)
     operation.warn_if_deprecated(stacklevel=2)
     try:
         request = operation.request(*args, **query)
-    except (TypeError, ValueError) as error:
+        # The line is written back, with an ``error`` member, when its call fails.
+        orjson.dumps(data)
+    except (TypeError, ValueError) as error:  # orjson's JSONEncodeError is a TypeError
         raise LineError(str(error)) from None
     return JobLine(line=number, operation_id=operation.operation_id, request=request)
+
+
+_LONG_NUMBER = re.compile(rb"\d{19}")
+"""Digits enough for an integer outside 64 bits, which orjson reads as a float."""
+_INTEGERS = (-(2**63), 2**64 - 1)
+
+
+def _check_integers(text: bytes | str) -> None:
+    """Refuse an integer the API cannot read exactly (orjson turns it into a float)."""
+
+    def walk(value: Any, where: str) -> None:
+        if type(value) is int and not _INTEGERS[0] <= value <= _INTEGERS[1]:
+            raise LineError(f"{where}: the integer {value} is outside the 64-bit range")
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, f"{where}.{name}" if where else name)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+
+    walk(json.loads(text), "")
 
 
 def _reason(error: TalonDecodeError) -> str:

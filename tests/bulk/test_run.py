@@ -14,9 +14,12 @@ from typing import Any
 
 import pytest
 
+import orjson
+
+from talon_async import TalonClient
 from talon_async.bulk import CheckpointError, run_job
 from talon_async.bulk._progress import Progress
-from talon_async.bulk._runner import Checkpoint, default_checkpoint
+from talon_async.bulk._runner import Checkpoint, client_fingerprint, default_checkpoint
 from talon_async.testing import FakeTalon
 
 from .conftest import check_order, line_of, talon_command, write_job
@@ -46,6 +49,17 @@ def bulk_line(number: int) -> dict[str, Any]:
             "customerProfiles": [{"integrationId": f"b-{number}", "attributes": {"line": number}}]
         },
     }
+
+
+async def checkpoint_header(digest: str, client: TalonClient, *, dry: bool = False) -> str:
+    """The first line of the checkpoint of the job ``digest`` run with ``client``."""
+    header = {
+        "job": digest,
+        "dry": dry,
+        "base_url": client.base_url,
+        "target": await client_fingerprint(client),
+    }
+    return "talon-bulk-checkpoint 2 " + orjson.dumps(header).decode()
 
 
 def checkpoints(folder: Path, suffix: str) -> list[Path]:
@@ -109,14 +123,14 @@ async def test_a_resume_resends_only_the_calls_in_flight(tmp_path: Path) -> None
     digest = hashlib.sha256(job.read_bytes()).hexdigest()
     checkpoint = default_checkpoint(job, digest, dry=False)
     assert checkpoint.name == f"job.jsonl.{digest[:16]}.checkpoint"
-    # What a process killed while lines 2 and 4 were in flight leaves behind, its last
-    # record torn in the middle.
-    checkpoint.write_text(
-        f"talon-bulk-checkpoint sha256={digest} dry=no\n"
-        "started 1\nstarted 2\ndone 1\nstarted 3\nstarted 4\n"
-        'failed 3 {"class":"ConflictError","status":409,"message":"busy"}\ndone 5'
-    )
     async with FakeTalon() as fake, fake.client() as client:
+        # What a process killed while lines 2 and 4 were in flight leaves behind, its
+        # last record torn in the middle.
+        checkpoint.write_text(
+            await checkpoint_header(digest, client)
+            + "\nstarted 1\nstarted 2\ndone 1\nstarted 3\nstarted 4\n"
+            'failed 3 {"class":"ConflictError","status":409,"message":"busy"}\ndone 5'
+        )
         summary = await run_job(client, job)
         assert sorted(line_of(r) for r in fake.requests) == [2, 4, 5, 6]
     assert summary.resent == (2, 4) and summary.skipped == 2
@@ -133,8 +147,8 @@ async def test_a_resume_resends_only_the_calls_in_flight(tmp_path: Path) -> None
 async def test_a_checkpoint_belongs_to_one_job_content(tmp_path: Path) -> None:
     job, _ = mixed_job(tmp_path / "job.jsonl", 3)
     other = tmp_path / "other.checkpoint"
-    other.write_text("talon-bulk-checkpoint sha256=abc dry=no\ndone 1\n")
     async with FakeTalon() as fake, fake.client() as client:
+        other.write_text(await checkpoint_header("abc", client) + "\ndone 1\n")
         with pytest.raises(CheckpointError, match="is not the checkpoint of this job file"):
             await run_job(client, job, checkpoint=other)
         assert fake.requests == []
@@ -233,7 +247,8 @@ def test_kill_9_then_the_same_command_resumes(tmp_path: Path) -> None:
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=10)
         assert first.returncode == -signal.SIGKILL
-        book = Checkpoint(checkpoint, checkpoint.read_text().split()[1][7:], dry=False)
+        header = orjson.loads(checkpoint.read_text().split("\n")[0].split(" ", 2)[2])
+        book = Checkpoint(checkpoint, header["job"], dry=False, **header_target(header))
         book.close()
         acknowledged, in_flight = set(book.done_lines), set(book.in_flight)
         assert 300 <= len(acknowledged) < 2000 and in_flight
@@ -273,3 +288,7 @@ def test_the_command_exits_2_on_bad_lines_and_usage_errors(tmp_path: Path) -> No
             usage = talon_command("bulk", "run", *args, env={"TALON_BASE_URL": ""})
             _, err = usage.communicate(timeout=30)
             assert usage.returncode == 2 and message in err, err
+
+
+def header_target(header: dict[str, Any]) -> dict[str, str]:
+    return {"base_url": header["base_url"], "target": header["target"]}

@@ -15,6 +15,7 @@ from typing import Any
 from redis import Redis
 from taskiq.api import run_receiver_task
 
+from talon_async import ApiKeyV1
 from talon_async.bulk.taskiq import register, stream_broker, submit_job
 from talon_async.testing import FakeTalon
 
@@ -38,8 +39,12 @@ def worker(redis_url: str, fake: FakeTalon, *extra: str) -> subprocess.Popen[str
         "--concurrency",
         "16",
         *extra,
-        env={"TALON_BASE_URL": fake.url, "TALON_API_KEY": fake.api_key},
+        env=talon_env(fake),
     )
+
+
+def talon_env(fake: FakeTalon) -> dict[str, str]:
+    return {"TALON_BASE_URL": fake.url, "TALON_API_KEY": fake.api_key}
 
 
 def test_20000_calls_over_2_workers_one_killed_mid_run(tmp_path: Path, redis_url: str) -> None:
@@ -52,13 +57,14 @@ def test_20000_calls_over_2_workers_one_killed_mid_run(tmp_path: Path, redis_url
     write_job(job, lines)
     total = CALLS + FAILING
     with FakeTalon.in_thread() as fake:
+        env = talon_env(fake)
         fake.faults.fail_next(400, times=FAILING, path_prefix="/v2/customer_profiles/fail-")
         workers = [worker(redis_url, fake), worker(redis_url, fake)]
         try:
             started = time.monotonic()
             submitter = talon_command(
                 "bulk", "run", str(job), "--broker", redis_url, "--chunk-size", "250",
-                "--progress-every", "1",
+                "--progress-every", "1", env=env,
             )  # fmt: skip
             while len(fake.requests) < total // 3:
                 assert submitter.poll() is None and time.monotonic() - started < 60
@@ -78,6 +84,9 @@ def test_20000_calls_over_2_workers_one_killed_mid_run(tmp_path: Path, redis_url
     job_id = hashlib.sha256(job.read_bytes()).hexdigest()[:32]
     with Redis.from_url(redis_url) as redis:
         resent = {int(n) for n in redis.smembers(f"talon-bulk:{job_id}:resent")}
+        states = Counter(redis.hvals(f"talon-bulk:{job_id}:state"))
+        counts = redis.hmget(f"talon-bulk:{job_id}:meta", ["done", "failed"])
+    assert [int(n) for n in counts] == [states[b"d"], states[b"f"]] == [CALLS, FAILING]
     sent = Counter(line_of(request) for request in requests)
     assert set(sent) == set(range(1, total + 1))  # every call arrived
     twice = {number for number, count in sent.items() if count > 1}
@@ -92,7 +101,7 @@ def test_20000_calls_over_2_workers_one_killed_mid_run(tmp_path: Path, redis_url
     assert {x["error"]["class"] for x in failed} == {"BadRequestError"}
     print(f"{total} calls over 2 workers, one killed: {elapsed:.1f} s")
     # Submitted again, the finished job is only reported.
-    again = talon_command("bulk", "run", str(job), "--broker", redis_url)
+    again = talon_command("bulk", "run", str(job), "--broker", redis_url, env=env)
     out, _ = again.communicate(timeout=60)
     assert again.returncode == 1
     assert f"{total} skipped as already finished by an earlier run\n" in out
@@ -109,13 +118,20 @@ async def test_the_task_in_a_users_own_taskiq_app(tmp_path: Path, redis_url: str
             state["client"] = fake.client()
             return state["client"]
 
-        task = register(broker, make_client, redis_url=redis_url, concurrency=8)
+        task = register(broker, make_client, concurrency=8)
         assert task.task_name == "talon_async.bulk.run_chunk"
         receiving = asyncio.ensure_future(
             run_receiver_task(broker, run_startup=True, max_async_tasks=2)
         )
         try:
-            summary = await submit_job(redis_url, job, queue="shop-bulk", chunk_size=40)
+            summary = await submit_job(
+                redis_url,
+                job,
+                base_url=fake.url,
+                auth=ApiKeyV1(fake.api_key),
+                queue="shop-bulk",
+                chunk_size=40,
+            )
         finally:
             receiving.cancel()
             await asyncio.gather(receiving, return_exceptions=True)
