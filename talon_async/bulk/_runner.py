@@ -141,13 +141,15 @@ def check_job(path: Path, *, dry: bool = False) -> JobFile:
 
 async def fingerprint(base_url: str, auth: Iterable[AuthStrategy]) -> str:
     """A fingerprint of a deployment and its credentials, that does not reveal them: a
-    SHA-256 of the base URL and of the headers ``auth`` adds to a fixed request."""
-    headers: dict[str, str] = {}
-    for strategy in auth:
-        await strategy.apply("POST", base_url + "/talon-bulk-fingerprint", headers, b"{}")
+    SHA-256 of the base URL and of the headers each strategy of ``auth`` adds to a fixed
+    request."""
     digest = hashlib.sha256(base_url.encode())
-    for name, value in sorted(headers.items()):
-        digest.update(f"\n{name}: {value}".encode())
+    for strategy in auth:
+        headers: dict[str, str] = {}
+        await strategy.apply("POST", base_url + "/talon-bulk-fingerprint", headers, b"{}")
+        digest.update(f"\n{strategy.scheme}".encode())
+        for name, value in sorted(headers.items()):
+            digest.update(f"\n{name}: {value}".encode())
     return digest.hexdigest()[:32]
 
 

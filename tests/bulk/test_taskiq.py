@@ -15,7 +15,7 @@ from typing import Any
 from redis import Redis
 from taskiq.api import run_receiver_task
 
-from talon_async import ApiKeyV1
+from talon_async import ApiKeyV1, Bearer
 from talon_async.bulk.taskiq import register, stream_broker, submit_job
 from talon_async.testing import FakeTalon
 
@@ -128,7 +128,7 @@ async def test_the_task_in_a_users_own_taskiq_app(tmp_path: Path, redis_url: str
                 redis_url,
                 job,
                 base_url=fake.url,
-                auth=ApiKeyV1(fake.api_key),
+                auth=[ApiKeyV1(fake.api_key), Bearer(fake.manager_token)],  # fake.client()'s
                 queue="shop-bulk",
                 chunk_size=40,
             )
