@@ -1,0 +1,197 @@
+"""Bulk jobs on a bad day: a Redis that blips, restarts or is cut off, workers that stall
+or get junk, two runs of one job at once, a job resumed against another deployment, a
+full disk, a corrupt checkpoint, a job file that changes while it runs, lines that cannot
+be encoded, Ctrl-C, 429 answers. Each test reproduces an issue with real parts (a
+redis-server of its own, worker processes, a TCP proxy it cuts, a tmpfs it fills)."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from talon_async import ApiKeyV1
+from talon_async.bulk import CheckpointError, _runner, run_job
+from talon_async.testing import FakeTalon, RecordedRequest
+
+from .conftest import line_of, talon_command, write_job
+from .test_run import mixed_job, session_line
+
+
+def env_of(fake: FakeTalon, **more: str) -> dict[str, str]:
+    return {"TALON_BASE_URL": fake.url, "TALON_API_KEY": fake.api_key, **more}
+
+
+def wait_for(condition: Callable[[], bool], *processes: subprocess.Popen[str]) -> None:
+    """Until ``condition()``; fails if a process ends first or it takes over 60 s."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        for process in processes:
+            assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+
+
+def test_a_second_run_of_a_running_job_is_refused_and_sends_nothing(tmp_path: Path) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 40)
+    with FakeTalon.in_thread() as fake:
+        fake.faults.delay(0.05)
+        first = talon_command("bulk", "run", str(job), "--concurrency", "2", env=env_of(fake))
+        wait_for(lambda: len(fake.requests) >= 2, first)
+        second = talon_command("bulk", "run", str(job), env=env_of(fake))
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 2 and out == ""
+        assert err.count("\n") == 1
+        assert "job.jsonl is being run by another process right now" in err
+        first_out, _ = first.communicate(timeout=60)
+        assert first.returncode == 0
+        assert len(fake.requests) == 40  # 200 lines -> 400 requests, before
+    assert first_out.startswith("40 lines: 40 done, 0 failed\n")
+
+
+def test_a_job_run_against_another_deployment_is_refused_unless_restarted(tmp_path: Path) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 6)
+    with FakeTalon.in_thread() as staging, FakeTalon.in_thread() as production:
+        ran = talon_command("bulk", "run", str(job), env=env_of(staging))
+        assert ran.communicate(timeout=60)[0].startswith("6 lines: 6 done")
+        for env, where in [
+            (env_of(production), staging.url),
+            ({**env_of(staging), "TALON_API_KEY": "another-key"}, "another API key"),
+        ]:
+            again = talon_command("bulk", "run", str(job), env=env)
+            out, err = again.communicate(timeout=60)
+            assert again.returncode == 2 and out == "" and err.count("\n") == 1
+            assert f"records a run of this job against {where}" in err
+            assert "pass --restart to start a new run" in err
+        assert production.requests == [] and len(staging.requests) == 6
+        restarted = talon_command("bulk", "run", str(job), "--restart", env=env_of(production))
+        out, _ = restarted.communicate(timeout=60)
+        assert restarted.returncode == 0 and len(production.requests) == 6
+    assert out.startswith("6 lines: 6 done, 0 failed\n6 calls in ")
+    checkpoint = next(tmp_path.glob("job.jsonl.*.checkpoint")).read_text()
+    assert "another-key" not in checkpoint and staging.api_key not in checkpoint
+
+
+def sent_twice_only_if_reported(requests: list[RecordedRequest], resent: set[int]) -> None:
+    sent = Counter(line_of(request) for request in requests)
+    twice = {number for number, count in sent.items() if count > 1}
+    assert twice <= resent, (twice, resent)
+
+
+def in_flight(checkpoint: Path) -> set[int]:
+    """The lines a checkpoint records as started and not finished (a torn tail left out)."""
+    started: set[int] = set()
+    for record in checkpoint.read_text().split("\n")[1:-1]:
+        kind, number = record.split(" ")[:2]
+        (started.add if kind == "started" else started.discard)(int(number))
+    return started
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs, mounted for the test (skipped where mounting is not permitted; the
+    injected short write below always runs)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_stops_the_run_and_the_next_run_resumes(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 600)
+    checkpoint = small_disk / "job.checkpoint"
+    filler = small_disk / "filler"
+    filler.write_bytes(b"x" * (64 * 1024 - 6000))  # leaves room for ~400 records
+    with FakeTalon.in_thread() as fake:
+        env = env_of(fake)
+        first = talon_command("bulk", "run", str(job), "--checkpoint", str(checkpoint), env=env)
+        out, err = first.communicate(timeout=60)
+        assert first.returncode == 2 and out == "" and err.count("\n") == 1, err
+        assert f"cannot write the checkpoint {checkpoint}: No space left on device" in err
+        assert 0 < len(fake.requests) < 600
+        resent = in_flight(checkpoint)
+        filler.unlink()
+        second = talon_command("bulk", "run", str(job), "--checkpoint", str(checkpoint), env=env)
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 0, err
+        requests = list(fake.requests)
+    assert out.startswith("600 lines: 600 done, 0 failed\n")
+    assert sorted(set(map(line_of, requests))) == list(range(1, 601))
+    assert f"{len(resent)} sent again, as they were in flight" in out
+    sent_twice_only_if_reported(requests, resent)
+
+
+class _ShortWrites:
+    """``os`` as the checkpoint sees it, with a disk that fills up after ``room`` bytes:
+    the write that crosses the limit is short, the next one fails with ENOSPC."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def write(self, fd: int, data: bytes) -> int:
+        if self.room <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written = os.write(fd, bytes(data[: self.room]))
+        self.room -= written
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+
+async def test_a_short_write_leaves_a_torn_record_that_the_next_run_drops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 60)
+    async with FakeTalon() as fake, fake.client() as client:
+        with monkeypatch.context() as patch:
+            patch.setattr(_runner, "os", _ShortWrites(room=500))
+            with pytest.raises(CheckpointError, match="No space left on device"):
+                await run_job(client, job, concurrency=4)
+        checkpoint = next(tmp_path.glob("job.jsonl.*.checkpoint"))
+        assert not checkpoint.read_bytes().endswith(b"\n")  # the torn record
+        first = len(fake.requests)
+        summary = await run_job(client, job, concurrency=4)
+        assert 0 < first < 60 and summary.skipped > 0
+        assert (summary.done, summary.exit_code) == (60, 0)
+        sent_twice_only_if_reported(list(fake.requests), set(summary.resent))
+
+
+async def test_a_corrupt_checkpoint_is_one_clear_error(tmp_path: Path) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 6)
+    async with FakeTalon() as fake, fake.client(auth=ApiKeyV1(fake.api_key)) as client:
+        await run_job(client, job)
+        checkpoint = next(tmp_path.glob("job.jsonl.*.checkpoint"))
+        whole = checkpoint.read_bytes()
+        for junk in [b"\xff\xfe", b"done x", b"failed 3 [1]", b"started 2 3"]:
+            records = whole.split(b"\n")
+            checkpoint.write_bytes(b"\n".join([*records[:3], junk, *records[3:]]))
+            with pytest.raises(CheckpointError, match="is corrupt at line 4") as raised:
+                await run_job(client, job)
+            assert "\n" not in str(raised.value)
+        assert len(fake.requests) == 6
+        env = {"TALON_BASE_URL": fake.url, "TALON_API_KEY": fake.api_key}
+        command = talon_command("bulk", "run", str(job), env=env)
+        out, err = await asyncio.to_thread(command.communicate, timeout=60)
+        assert command.returncode == 2 and out == "" and err.count("\n") == 1
+        assert "is corrupt at line 4 (b'started 2 3'); pass --restart" in err
+        assert len(fake.requests) == 6
