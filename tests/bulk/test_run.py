@@ -12,9 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import orjson
+import pytest
 
 from talon_async import TalonClient
 from talon_async.bulk import CheckpointError, run_job

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import json
 import os
 import signal
 import subprocess
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from talon_async import ApiKeyV1
-from talon_async.bulk import CheckpointError, _runner, run_job
+from talon_async.bulk import CheckpointError, JobError, _runner, run_job
 from talon_async.testing import FakeTalon, RecordedRequest
 
 from .conftest import line_of, talon_command, write_job
-from .test_run import mixed_job, session_line
+from .test_run import checkpoints, mixed_job, session_line
 
 
 def env_of(fake: FakeTalon, **more: str) -> dict[str, str]:
@@ -167,7 +167,7 @@ async def test_a_short_write_leaves_a_torn_record_that_the_next_run_drops(
             patch.setattr(_runner, "os", _ShortWrites(room=500))
             with pytest.raises(CheckpointError, match="No space left on device"):
                 await run_job(client, job, concurrency=4)
-        checkpoint = next(tmp_path.glob("job.jsonl.*.checkpoint"))
+        [checkpoint] = checkpoints(tmp_path, "checkpoint")
         assert not checkpoint.read_bytes().endswith(b"\n")  # the torn record
         first = len(fake.requests)
         summary = await run_job(client, job, concurrency=4)
@@ -180,7 +180,7 @@ async def test_a_corrupt_checkpoint_is_one_clear_error(tmp_path: Path) -> None:
     job, _ = mixed_job(tmp_path / "job.jsonl", 6)
     async with FakeTalon() as fake, fake.client(auth=ApiKeyV1(fake.api_key)) as client:
         await run_job(client, job)
-        checkpoint = next(tmp_path.glob("job.jsonl.*.checkpoint"))
+        [checkpoint] = checkpoints(tmp_path, "checkpoint")
         whole = checkpoint.read_bytes()
         for junk in [b"\xff\xfe", b"done x", b"failed 3 [1]", b"started 2 3"]:
             records = whole.split(b"\n")
@@ -195,3 +195,110 @@ async def test_a_corrupt_checkpoint_is_one_clear_error(tmp_path: Path) -> None:
         assert command.returncode == 2 and out == "" and err.count("\n") == 1
         assert "is corrupt at line 4 (b'started 2 3'); pass --restart" in err
         assert len(fake.requests) == 6
+
+
+def profile_text(number: int, attributes: str) -> str:
+    """A profile update whose attributes are the JSON text ``attributes``, as written."""
+    path = f'"path": {{"integrationId": "p-{number}"}}'
+    return f'{{"operationId": "updateCustomerProfileV2", {path}, "body": {{"attributes": {attributes}}}}}'
+
+
+async def test_an_integer_outside_64_bits_fails_the_check(tmp_path: Path) -> None:
+    job = write_job(
+        tmp_path / "job.jsonl",
+        [
+            session_line(1, "a"),
+            profile_text(2, '{"n": 18446744073709551616}'),  # orjson reads it as a float
+            profile_text(3, '{"n": [1, -9223372036854775809]}'),
+            profile_text(4, '{"n": 18446744073709551615, "id": "12345678901234567890123"}'),
+        ],
+    )
+    async with FakeTalon() as fake, fake.client() as client:
+        with pytest.raises(JobError) as raised:
+            await run_job(client, job)
+        assert fake.requests == []
+    assert [str(problem) for problem in raised.value.problems] == [
+        "line 2: body.attributes.n: the integer 18446744073709551616 is outside the 64-bit range",
+        "line 3: body.attributes.n[1]: the integer -9223372036854775809 is outside the 64-bit "
+        "range",
+    ]
+
+
+async def test_a_body_too_deep_to_encode_fails_the_check_naming_the_field(tmp_path: Path) -> None:
+    deep = '{"a": ' * 300 + "1" + "}" * 300  # orjson reads 1024 levels, writes 254
+    job = write_job(tmp_path / "job.jsonl", [session_line(1, "a"), profile_text(2, deep)])
+    async with FakeTalon() as fake, fake.client() as client:
+        with pytest.raises(JobError) as raised:
+            await run_job(client, job)
+        assert fake.requests == []
+    [problem] = raised.value.problems
+    assert problem.line == 2 and "attributes" in problem.reason
+
+
+async def test_the_job_file_is_read_once(tmp_path: Path) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 20)
+    original = job.read_bytes()
+    async with FakeTalon() as fake, fake.client() as client:
+        fake.faults.delay(0.02)
+        running = asyncio.ensure_future(run_job(client, job, concurrency=1))
+        while not fake.requests:  # noqa: ASYNC110 - the fake records from its own loop
+            await asyncio.sleep(0.01)
+        write_job(job, ['{"operationId": "nope"}', session_line(99, "other")])
+        summary = await running
+        received = [line_of(request) for request in fake.requests]
+        job.write_bytes(original)  # what was sent was the file as it was checked: all done
+        assert (await run_job(client, job)).skipped == 20
+    assert (summary.lines, summary.done, summary.exit_code) == (20, 20, 0)
+    assert sorted(received) == list(range(1, 21))
+
+
+def test_a_return_sent_again_after_a_crash_carries_the_same_idempotency_key(
+    tmp_path: Path,
+) -> None:
+    returns = {
+        "operationId": "returnCartItems",
+        "path": {"customerSessionId": "s-1"},
+        "body": {"return": {"returnedCartItems": [{"position": 0}]}},
+    }
+    job = write_job(
+        tmp_path / "job.jsonl", [returns, {**returns, "path": {"customerSessionId": "s-2"}}]
+    )
+    with FakeTalon.in_thread() as fake:
+        fake.faults.delay(60, times=1, path_prefix="/v2/customer_sessions/s-1/returns")
+        first = talon_command("bulk", "run", str(job), env=env_of(fake))
+        wait_for(lambda: len(fake.requests) == 2, first)
+        first.send_signal(signal.SIGKILL)
+        first.communicate(timeout=10)
+        again = talon_command("bulk", "run", str(job), env=env_of(fake))
+        out, _ = again.communicate(timeout=60)
+        keys = [(r.path, r.headers["Idempotency-Key"]) for r in fake.requests]
+    assert "1 sent again, as they were in flight when an earlier run stopped: lines 1" in out
+    # Sent before the kill, then again (and retried: the fake still holds the first one).
+    [(first, first_key), *again_keys] = [(p, key) for p, key in keys if "/s-1/" in p]
+    [other] = [key for path, key in keys if "/s-2/" in path]
+    assert again_keys and {key for _, key in again_keys} == {first_key} != {other}
+    assert str(uuid.UUID(first_key)) == first_key
+
+
+def test_ctrl_c_lets_the_calls_in_flight_finish_and_the_resume_sends_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 30)
+    with FakeTalon.in_thread() as fake:
+        fake.faults.delay(0.5)
+        first = talon_command("bulk", "run", str(job), "--concurrency", "4", env=env_of(fake))
+        wait_for(lambda: len(fake.requests) >= 4, first)
+        first.send_signal(signal.SIGINT)
+        out, err = first.communicate(timeout=60)
+        assert first.returncode == 130, err
+        arrived = list(fake.requests)
+        assert None not in {request.status for request in arrived}  # none cut
+        assert in_flight(next(tmp_path.glob("job.jsonl.*.checkpoint"))) == set()
+        assert "stopping: no new calls; waiting for those in flight" in err
+        assert f"interrupted: {30 - len(arrived)} not finished; run the same command" in out
+        fake.faults.clear()
+        again = talon_command("bulk", "run", str(job), env=env_of(fake))
+        out, _ = again.communicate(timeout=60)
+        sent = Counter(line_of(request) for request in fake.requests)
+    assert again.returncode == 0 and "sent again" not in out
+    assert sorted(sent) == list(range(1, 31)) and set(sent.values()) == {1}
