@@ -200,7 +200,8 @@ async def test_a_corrupt_checkpoint_is_one_clear_error(tmp_path: Path) -> None:
 def profile_text(number: int, attributes: str) -> str:
     """A profile update whose attributes are the JSON text ``attributes``, as written."""
     path = f'"path": {{"integrationId": "p-{number}"}}'
-    return f'{{"operationId": "updateCustomerProfileV2", {path}, "body": {{"attributes": {attributes}}}}}'
+    body = f'"body": {{"attributes": {attributes}}}'
+    return f'{{"operationId": "updateCustomerProfileV2", {path}, {body}}}'
 
 
 async def test_an_integer_outside_64_bits_fails_the_check(tmp_path: Path) -> None:
