@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -209,6 +210,9 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     if args.command == "worker":
         base_url, api_key = _credentials(parser, args)
         url = _broker_url(parser, args.broker)
+        logging.basicConfig(
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING
+        )
         return _interruptible(
             lambda stop: _taskiq(parser).serve_worker(
                 lambda: TalonClient(base_url, auth=ApiKeyV1(api_key)),

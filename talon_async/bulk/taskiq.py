@@ -128,6 +128,10 @@ class _Outage:
         self._logged = 0.0
 
     async def failed(self, error: BaseException) -> None:
+        task = asyncio.current_task()
+        if task is not None and getattr(task, "cancelling", lambda: 0)():
+            # redis-py can turn a cancellation into a connection error: not retried.
+            raise asyncio.CancelledError
         now = time.monotonic()
         if self._since is None:
             self._since = now
@@ -213,8 +217,15 @@ class BulkStreamBroker(AsyncBroker):
     async def listen(self) -> AsyncGenerator[AckableMessage, None]:
         outage = _Outage(f"queue {self.queue_name!r}")
         while True:
+            # Shielded: a cancelled read (the worker stopping) may leave its connection
+            # reading until the server answers; the tasks it fetched then stay pending
+            # and are delivered again after reclaim_after.
+            fetch = asyncio.ensure_future(self._fetch())
             try:
-                messages = await self._fetch()
+                messages = await asyncio.shield(fetch)
+            except asyncio.CancelledError:
+                fetch.add_done_callback(_consume)
+                raise
             except RedisError as error:
                 self._group_ready = False
                 await outage.failed(error)
@@ -316,6 +327,11 @@ class BulkStreamBroker(AsyncBroker):
             await _Outage(f"queue {self.queue_name!r}").run(attempt)
 
         return ack
+
+
+def _consume(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved: an abandoned read's error is of no interest
 
 
 def stream_broker(

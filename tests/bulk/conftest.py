@@ -233,9 +233,11 @@ class Gate:
                 sink.sendall(data)
         except OSError:
             pass
-        for end in (source, sink):
-            with contextlib.suppress(OSError):
-                end.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_RDWR)  # ends the other direction's thread
+        with self.lock:
+            self.sockets.discard(source)
+        source.close()
 
     def cut(self) -> None:
         self.open = False

@@ -18,7 +18,7 @@ import pytest
 from talon_async import TalonClient
 from talon_async.bulk import CheckpointError, run_job
 from talon_async.bulk._progress import Progress
-from talon_async.bulk._runner import Checkpoint, client_fingerprint, default_checkpoint
+from talon_async.bulk._runner import Checkpoint, default_checkpoint
 from talon_async.testing import FakeTalon
 
 from .conftest import check_order, line_of, talon_command, write_job
@@ -52,6 +52,8 @@ def bulk_line(number: int) -> dict[str, Any]:
 
 async def checkpoint_header(digest: str, client: TalonClient, *, dry: bool = False) -> str:
     """The first line of the checkpoint of the job ``digest`` run with ``client``."""
+    from talon_async.bulk._runner import client_fingerprint
+
     header = {
         "job": digest,
         "dry": dry,
