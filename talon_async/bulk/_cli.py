@@ -229,12 +229,15 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
         args.bulk_parser.error("a command is needed: run (python -m talon_async bulk run JOB)")
     if not args.job.is_file():
         parser.error(f"{args.job}: no such file")
-    base_url, api_key = _credentials(parser, args)
-    if args.broker:  # the workers send; the job is bound to their deployment and key
+    if args.broker:
+        # The workers send. Given a deployment and key, the job is bound to them; else to
+        # the first worker's.
         url = _broker_url(parser, args.broker)
         taskiq = _taskiq(parser)
-        target = (base_url, ApiKeyV1(api_key))
+        given = args.base_url or args.api_key or os.environ.get("TALON_BASE_URL")
+        target = _credentials(parser, args) if given else None
         return _interruptible(lambda stop: taskiq.submit_command(url, target, args, stop))
+    base_url, api_key = _credentials(parser, args)
     return _interruptible(lambda stop: _run_here(base_url, api_key, args, stop))
 
 

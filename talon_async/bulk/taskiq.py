@@ -57,7 +57,7 @@ from taskiq.decor import AsyncTaskiqDecoratedTask
 from taskiq.receiver import Receiver
 
 from .._client import TalonClient
-from ..auth import AuthStrategy
+from ..auth import ApiKeyV1, AuthStrategy
 from ._cli import BROKER_ENV, report
 from ._job import LineError, parse_line
 from ._progress import Progress
@@ -477,6 +477,14 @@ redis.call('hset', meta, 'pause', math.max(pause, now + tonumber(ARGV[1])))
 return 0
 """
 
+# Binds a job submitted without a target to ARGV[1] (base URL ARGV[2]), unless bound.
+_BIND = """
+if redis.call('hget', KEYS[1], 'target') == '' then
+  redis.call('hset', KEYS[1], 'target', ARGV[1], 'base_url', ARGV[2])
+end
+return redis.call('hmget', KEYS[1], 'target', 'base_url')
+"""
+
 _RENEW = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('pexpire', KEYS[1], ARGV[2])
@@ -516,7 +524,7 @@ class _Lease:
         self.redis = redis
         self.key = key
         self.token = uuid.uuid4().hex
-        self._seconds = seconds
+        self.seconds = seconds
         self._outage = outage
         self._deadline = 0.0
         self._lost = False
@@ -524,16 +532,16 @@ class _Lease:
 
     async def acquire(self) -> bool:
         sent = time.monotonic()
-        milliseconds = max(1, int(self._seconds * 1000))
+        milliseconds = max(1, int(self.seconds * 1000))
         if not await self.redis.set(self.key, self.token, nx=True, px=milliseconds):
             return False
-        self._deadline = sent + self._seconds
+        self._deadline = sent + self.seconds
         self._heartbeat = asyncio.ensure_future(self._keep(milliseconds))
         return True
 
     async def _keep(self, milliseconds: int) -> None:
         while True:
-            await asyncio.sleep(self._seconds / 4)
+            await asyncio.sleep(self.seconds / 4)
             sent = time.monotonic()
             try:
                 renewed = await self.redis.eval(_RENEW, 1, self.key, self.token, milliseconds)
@@ -545,7 +553,7 @@ class _Lease:
             if not renewed:
                 self._lost = True
                 return
-            self._deadline = sent + self._seconds
+            self._deadline = sent + self.seconds
 
     @property
     def held(self) -> bool:
@@ -568,7 +576,9 @@ class _Lease:
 
 class _RedisLedger:
     """The executor's marks, in Redis, through the scripts above. A Redis outage is
-    waited out while the lease holds; past that the task stops (:class:`LeaseLost`)."""
+    waited out: before a call while the lease holds, after a call (its answer is the
+    truth, lease or not) for as long again; past that the task stops
+    (:class:`LeaseLost`), and the line stays started, to be sent again and reported."""
 
     def __init__(self, keys: _Keys, lease: _Lease, run: str, outage: _Outage) -> None:
         self._redis = lease.redis
@@ -578,9 +588,13 @@ class _RedisLedger:
         self._outage = outage
         self._throttles: set[asyncio.Task[Any]] = set()
 
-    async def _script(self, script: str, keys: list[str], *args: Any) -> Any:
+    async def _script(self, script: str, keys: list[str], *args: Any, lease: bool) -> Any:
+        give_up = time.monotonic() + self._lease.seconds
         while True:
-            self._lease.check()
+            if lease:
+                self._lease.check()
+            elif time.monotonic() > give_up and not self._lease.held:
+                raise LeaseLost(f"{self._lease.key}: the answer of a call could not be recorded")
             try:
                 result = await self._redis.eval(script, len(keys), *keys, *args)
             except RedisError as error:
@@ -598,6 +612,7 @@ class _RedisLedger:
                 self._lease.token,
                 self._run,
                 line,
+                lease=True,
             )
             if code == 2:
                 await asyncio.sleep(wait[0] / 1000)
@@ -611,7 +626,13 @@ class _RedisLedger:
     async def _finish(self, line: int, mark: str, error: bytes = b"") -> None:
         keys = self._keys
         found = await self._script(
-            _FINISH, [keys.meta, keys.state, keys.failures], self._run, line, mark, error
+            _FINISH,
+            [keys.meta, keys.state, keys.failures],
+            self._run,
+            line,
+            mark,
+            error,
+            lease=False,
         )
         if found == -2:
             raise RunGone(self._run)
@@ -643,23 +664,29 @@ class WorkerState:
     client: TalonClient
     target: str
     """The fingerprint of the client's deployment and credentials."""
+    redis: Redis
+    """Where the jobs' records are (the broker's Redis, unless ``register`` was told)."""
     concurrency: int
+    lease: float
     stopping: asyncio.Event
     """Set to stop gracefully: tasks start no more calls and leave their chunks."""
     refused: set[str]
     """Jobs of another deployment seen by this worker (logged once each)."""
 
 
-async def _run_chunk(
-    broker: BulkStreamBroker, worker: WorkerState, job_id: str, run: str, chunk: int
-) -> bool:
+async def _run_chunk(worker: WorkerState, job_id: str, run: str, chunk: int) -> bool:
     """Run what is left of a chunk; True when the task is finished with (acknowledge it)."""
-    redis, keys = broker.redis, _Keys(job_id)
+    redis, keys = worker.redis, _Keys(job_id)
     outage = _Outage(f"bulk job {job_id} chunk {chunk}")
     meta = cast(dict[bytes, bytes], await outage.run(lambda: redis.hgetall(keys.meta)))
     if meta.get(b"run") != run.encode():
         logger.warning("bulk job %s: its run %s is gone (expired, or restarted)", job_id, run)
         return True
+    if not meta[b"target"]:  # submitted without a target: bound to the first worker's
+        bound = await outage.run(
+            lambda: redis.eval(_BIND, 1, keys.meta, worker.target, worker.client.base_url)
+        )
+        meta[b"target"], meta[b"base_url"] = bound
     if meta[b"target"] != worker.target.encode():
         if job_id not in worker.refused:
             worker.refused.add(job_id)
@@ -672,7 +699,7 @@ async def _run_chunk(
             )
         await outage.run(lambda: redis.hset(keys.meta, "refused", worker.client.base_url))
         return False
-    lease = _Lease(redis, keys.lease(chunk), broker.reclaim_after, outage)
+    lease = _Lease(redis, keys.lease(chunk), worker.lease, outage)
     if not await outage.run(lease.acquire):
         return False  # held by a live task: it finishes the chunk
     ledger = _RedisLedger(keys, lease, run, outage)
@@ -728,8 +755,7 @@ async def run_chunk(
     acknowledge it. Registered under :data:`TASK_NAME` by :func:`register`. A task that
     cannot finish its chunk (its lease is held by another task or was lost, the worker is
     stopping) is left unacknowledged, to be delivered again after ``reclaim_after``."""
-    broker = cast(BulkStreamBroker, context.broker)  # register() accepts no other
-    if await _run_chunk(broker, context.state.talon_bulk, job_id, run, chunk):
+    if await _run_chunk(context.state.talon_bulk, job_id, run, chunk):
         await context.ack()
 
 
@@ -745,13 +771,18 @@ def register(
     client_factory: Callable[[], TalonClient],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
+    lease: float | None = None,
+    redis_url: str | None = None,
 ) -> AsyncTaskiqDecoratedTask[Any, Any]:
     """Make ``broker``'s workers run bulk tasks; returns the registered task.
 
     On worker startup ``client_factory()`` makes the worker's one TalonClient (once, even
     if taskiq starts its receiver again), closed on worker shutdown. A task runs at most
     ``concurrency`` calls at once, and runs only jobs submitted for the client's
-    deployment and credentials. Set ``broker.state.talon_bulk.stopping`` to stop
+    deployment and credentials. ``lease`` (seconds; default: the broker's
+    ``reclaim_after``) is how long a chunk stays held by a task that stopped renewing it.
+    The jobs' records are in the broker's Redis, or at ``redis_url`` (give
+    :func:`submit_job` the same). Set ``broker.state.talon_bulk.stopping`` to stop
     gracefully (``python -m talon_async worker`` does on SIGINT and SIGTERM).
     """
     if not isinstance(broker, BulkStreamBroker):
@@ -760,14 +791,23 @@ def register(
     async def startup(state: TaskiqState) -> None:
         if getattr(state, "talon_bulk", None) is None:
             client = client_factory()
-            target = await client_fingerprint(client)
-            state.talon_bulk = WorkerState(client, target, concurrency, asyncio.Event(), set())
+            state.talon_bulk = WorkerState(
+                client=client,
+                target=await client_fingerprint(client),
+                redis=_redis(redis_url, 64) if redis_url else broker.redis,
+                concurrency=concurrency,
+                lease=lease or broker.reclaim_after,
+                stopping=asyncio.Event(),
+                refused=set(),
+            )
 
     async def shutdown(state: TaskiqState) -> None:
         worker: WorkerState | None = getattr(state, "talon_bulk", None)
         if worker is not None:
             state.talon_bulk = None
             await worker.client.aclose()
+            if worker.redis is not broker.redis:
+                await worker.redis.aclose()
 
     broker.add_event_handler(TaskiqEvents.WORKER_STARTUP, startup)
     broker.add_event_handler(TaskiqEvents.WORKER_SHUTDOWN, shutdown)
@@ -856,8 +896,8 @@ async def submit_job(
     redis_url: str,
     path: str | Path,
     *,
-    base_url: str,
-    auth: AuthStrategy | Iterable[AuthStrategy],
+    base_url: str | None = None,
+    auth: AuthStrategy | Iterable[AuthStrategy] | None = None,
     queue: str = QUEUE,
     dry: bool = False,
     rate: float | None = None,
@@ -872,8 +912,9 @@ async def submit_job(
 
     The file is read once and every line checked first (a bad line raises
     :class:`JobError`, nothing is stored). The job is known in Redis by its content hash,
-    and bound to the deployment and credentials the workers must have (``base_url`` and
-    ``auth``; only a fingerprint is stored): submitting the same file again (after the
+    and bound to the deployment and credentials the workers must have: ``base_url`` and
+    ``auth`` (only a fingerprint is stored), or, without them, those of the first worker
+    that takes a chunk of it. Submitting the same file again (after the
     submitter was stopped, or while another submitter follows it, or once it is
     finished) attaches to it and reports; nothing finished is sent again. Submitting it
     for another deployment or key raises :class:`CheckpointError`, unless ``restart=True``
@@ -887,9 +928,13 @@ async def submit_job(
 
     job = Path(path)
     started = time.monotonic()
-    base_url = normalize_base_url(base_url)
-    strategies = [auth] if isinstance(auth, AuthStrategy) else list(auth)
-    target = await fingerprint(base_url, strategies)
+    if (base_url is None) != (auth is None):
+        raise TypeError("give both base_url and auth, or neither")
+    target = ""  # bound to the first worker's
+    if base_url is not None and auth is not None:
+        base_url = normalize_base_url(base_url)
+        strategies = [auth] if isinstance(auth, AuthStrategy) else list(auth)
+        target = await fingerprint(base_url, strategies)
     with check_job(job, dry=dry) as read:
         sendable = {number for number, _, runnable in read.keys if runnable or not dry}
         job_id = read.digest[:32] + ("-dry" if dry else "")
@@ -906,7 +951,7 @@ async def submit_job(
                     keys.meta,
                     new_run_id(),
                     target,
-                    base_url,
+                    base_url or "",
                     read.digest,
                     len(sendable),
                     chunk_size,
@@ -917,7 +962,12 @@ async def submit_job(
                 )
             )
             run, found_target, found_url, found_size = (value.decode() for value in record)
-            if found_target != target:
+            if target and not found_target:
+                bound = await outage.run(
+                    lambda: redis.eval(_BIND, 1, keys.meta, target, base_url or "")
+                )
+                found_target, found_url = (value.decode() for value in bound)
+            if target and found_target != target:
                 same_url = found_url == base_url
                 other = "another API key" if same_url else found_url
                 raise CheckpointError(
@@ -1030,15 +1080,16 @@ async def _counts(
 
 
 async def submit_command(
-    broker_url: str, auth: tuple[str, AuthStrategy], args: Any, stop: asyncio.Event
+    broker_url: str, target: tuple[str, str] | None, args: Any, stop: asyncio.Event
 ) -> int:
-    """``python -m talon_async bulk run JOB --broker``."""
-    base_url, strategy = auth
+    """``python -m talon_async bulk run JOB --broker``; ``target`` the base URL and API key
+    the job is for (None: those of the first worker that takes it)."""
+    base_url, api_key = target if target is not None else (None, None)
     summary = await submit_job(
         broker_url,
         args.job,
         base_url=base_url,
-        auth=strategy,
+        auth=ApiKeyV1(api_key) if api_key is not None else None,
         queue=args.queue,
         dry=args.dry,
         rate=args.rate,

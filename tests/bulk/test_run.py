@@ -249,7 +249,13 @@ def test_kill_9_then_the_same_command_resumes(tmp_path: Path) -> None:
         first.communicate(timeout=10)
         assert first.returncode == -signal.SIGKILL
         header = orjson.loads(checkpoint.read_text().split("\n")[0].split(" ", 2)[2])
-        book = Checkpoint(checkpoint, header["job"], dry=False, **header_target(header))
+        book = Checkpoint(
+            checkpoint,
+            header["job"],
+            dry=False,
+            base_url=header["base_url"],
+            target=header["target"],
+        )
         book.close()
         acknowledged, in_flight = set(book.done_lines), set(book.in_flight)
         assert 300 <= len(acknowledged) < 2000 and in_flight
@@ -289,7 +295,3 @@ def test_the_command_exits_2_on_bad_lines_and_usage_errors(tmp_path: Path) -> No
             usage = talon_command("bulk", "run", *args, env={"TALON_BASE_URL": ""})
             _, err = usage.communicate(timeout=30)
             assert usage.returncode == 2 and message in err, err
-
-
-def header_target(header: dict[str, Any]) -> dict[str, str]:
-    return {"base_url": header["base_url"], "target": header["target"]}
