@@ -170,7 +170,7 @@ def test_junk_in_the_queue_is_put_aside_once_and_a_stopped_redis_is_waited_for(
         submit(job, own_redis.url, fake)
         connections = own_redis.clients()
         own_redis.stop()
-        time.sleep(3)  # the worker tries again and again meanwhile
+        time.sleep(1.5)  # the worker tries again and again meanwhile
         own_redis.start()
         other, _ = mixed_job(tmp_path / "other.jsonl", 31)
         submit(other, own_redis.url, fake)
@@ -201,9 +201,9 @@ def test_a_wrong_password_is_one_log_line_not_a_restart_loop(
         with FakeTalon.in_thread() as fake:
             url = f"redis://:wrong-password@127.0.0.1:{redis.port}/0"
             worker = start_worker(url, fake)
-            time.sleep(3)
+            time.sleep(1.5)
             connections = redis.clients()
-            time.sleep(2)
+            time.sleep(1)
             assert redis.clients() <= connections
             [(out, err)] = stop(worker)
     finally:
@@ -258,3 +258,58 @@ def test_the_broker_url_comes_from_the_environment_and_is_never_shown(
     assert "s3cret" not in out + err + SERVING[worker.pid] + worker_out + worker_err
     assert SERVING[worker.pid].endswith(f" on redis://:***@127.0.0.1:{redis.port}/0\n")
     assert "--broker" not in worker.args  # type: ignore[operator]
+
+
+def test_a_worker_stopped_with_sigterm_finishes_its_calls_in_flight(
+    tmp_path: Path, own_redis: RedisProcess
+) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 40)
+    with FakeTalon.in_thread() as fake:
+        fake.faults.delay(0.5)
+        first = start_worker(own_redis.url, fake, "--concurrency", "4", "--tasks", "1")
+        submitter = talon_command(
+            "bulk", "run", str(job), "--broker", own_redis.url, env=env_of(fake)
+        )
+        wait_for(lambda: len(fake.requests) >= 4, submitter)
+        [(out, _)] = stop(first)
+        assert first.returncode == 0 and out.endswith("worker stopped\n")
+        arrived = list(fake.requests)
+        assert None not in {request.status for request in arrived}  # none cut
+        record = job_record(own_redis.url)
+        assert record["states"] == Counter({b"d": len(arrived)})  # all recorded
+        second = start_worker(own_redis.url, fake)
+        out, err = submitter.communicate(timeout=60)
+        requests = list(fake.requests)
+        stop(second)
+    assert submitter.returncode == 0, err
+    assert out.startswith("40 lines: 40 done, 0 failed\n") and "sent again" not in out
+    sent = Counter(line_of(request) for request in requests)
+    assert sorted(sent) == list(range(1, 41)) and set(sent.values()) == {1}
+
+
+def test_a_429_pauses_every_worker_of_the_job_and_halves_its_rate(
+    tmp_path: Path, own_redis: RedisProcess
+) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 40)
+    arrivals: list[tuple[float, int | None]] = []
+
+    def arrived(request: RecordedRequest) -> None:
+        arrivals.append((time.monotonic() - (request.duration or 0), request.status))
+
+    with FakeTalon.in_thread(on_request=arrived) as fake:
+        workers = [start_worker(own_redis.url, fake) for _ in range(2)]
+        args = ("bulk", "run", str(job), "--broker", own_redis.url, "--chunk-size", "5")
+        fake.faults.fail_next(429, retry_after=1)  # the first call
+        submitter = talon_command(*args, "--rate", "40/s", env=env_of(fake))
+        out, err = submitter.communicate(timeout=60)
+        stop(*workers)
+    assert submitter.returncode == 0, err
+    assert out.startswith("40 lines: 40 done, 0 failed\n")
+    arrivals.sort()
+    assert len(arrivals) == 41
+    [throttled] = [moment for moment, status in arrivals if status == 429]
+    # Both workers wait for the Retry-After ...
+    assert not [moment for moment, _ in arrivals if throttled + 0.1 < moment < throttled + 0.9]
+    # ... then go on at half the rate: 20 calls a second for the two together.
+    after = [moment for moment, _ in arrivals if moment > throttled + 0.1]
+    assert len(after) == 40 and after[-1] - after[0] >= 39 / 20 * 0.9

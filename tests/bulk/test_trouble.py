@@ -303,3 +303,39 @@ def test_ctrl_c_lets_the_calls_in_flight_finish_and_the_resume_sends_nothing_twi
         sent = Counter(line_of(request) for request in fake.requests)
     assert again.returncode == 0 and "sent again" not in out
     assert sorted(sent) == list(range(1, 31)) and set(sent.values()) == {1}
+
+
+async def test_a_rate_spaces_the_calls_of_a_job(tmp_path: Path) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 30)
+    async with FakeTalon() as fake, fake.client() as client:
+        started = time.monotonic()
+        summary = await run_job(client, job, rate=50)
+        elapsed = time.monotonic() - started
+    assert summary.done == 30 and elapsed >= 29 / 50 * 0.9
+
+
+def test_usage_bulk_without_a_command_and_the_help_texts() -> None:
+    bare = talon_command("bulk")
+    out, err = bare.communicate(timeout=30)
+    assert bare.returncode == 2 and out == ""
+    assert err.startswith("usage: python -m talon_async bulk [-h] COMMAND ...\n")
+    assert "error: a command is needed: run (python -m talon_async bulk run JOB)" in err
+    assert "bulk_command" not in err
+    worker = talon_command("worker", "--help")
+    out, _ = worker.communicate(timeout=30)
+    flat = " ".join(out.split())
+    assert "--broker REDIS_URL the Redis of the queue (default: $TALON_BULK_BROKER" in flat
+    assert "--queue QUEUE the Redis stream of the tasks (default: talon-bulk)" in flat
+    run = talon_command("bulk", "run", "--help")
+    out, _ = run.communicate(timeout=30)
+    flat = " ".join(out.split())
+    assert "(default: JOB.failed.jsonl; JOB.dry-failed.jsonl with --dry)" in flat
+
+
+async def test_a_dry_run_writes_its_failures_apart(tmp_path: Path) -> None:
+    job, _ = mixed_job(tmp_path / "job.jsonl", 3, kinds="s")
+    async with FakeTalon() as fake, fake.client() as client:
+        fake.faults.fail_next(400)
+        summary = await run_job(client, job, dry=True)
+    assert summary.failures_path == tmp_path / "job.dry-failed.jsonl"
+    assert not (tmp_path / "job.failed.jsonl").exists()
