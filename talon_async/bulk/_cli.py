@@ -207,12 +207,12 @@ def _taskiq(parser: argparse.ArgumentParser) -> Any:
 
 def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Run ``bulk run`` or ``worker`` as parsed from the command line."""
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING
+    )
     if args.command == "worker":
         base_url, api_key = _credentials(parser, args)
         url = _broker_url(parser, args.broker)
-        logging.basicConfig(
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.WARNING
-        )
         return _interruptible(
             lambda stop: _taskiq(parser).serve_worker(
                 lambda: TalonClient(base_url, auth=ApiKeyV1(api_key)),

@@ -27,7 +27,7 @@ from .._client import TalonClient
 from ..auth import AuthStrategy
 from ..errors import TalonError, TalonStatusError
 from ..retry import DEFAULT_RETRY, RetryPolicy
-from ._job import JobError, JobLine, LineError, LineProblem, parse_line
+from ._job import JobError, JobLine, LineError, LineProblem, parse_line, read_line
 from ._progress import Progress, duration
 
 __all__ = [
@@ -747,7 +747,7 @@ async def run_job(
                     if number not in sendable or number in finished:
                         continue
                     # The same bytes as checked: the same request.
-                    if not await executor.submit(parse_line(number, text, dry=dry)):
+                    if not await executor.submit(read_line(number, text, dry=dry, checked=True)):
                         break
                 await executor.drain(stop_grace)
             finally:

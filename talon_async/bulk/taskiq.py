@@ -59,7 +59,7 @@ from taskiq.receiver import Receiver
 from .._client import TalonClient
 from ..auth import ApiKeyV1, AuthStrategy
 from ._cli import BROKER_ENV, report
-from ._job import LineError, parse_line
+from ._job import LineError, read_line
 from ._progress import Progress
 from ._runner import (
     DEFAULT_CONCURRENCY,
@@ -720,7 +720,7 @@ async def _run_chunk(worker: WorkerState, job_id: str, run: str, chunk: int) -> 
             if state in (b"d", b"f"):
                 continue
             try:
-                call = parse_line(number, lines[str(number).encode()], dry=dry)
+                call = read_line(number, lines[str(number).encode()], dry=dry, checked=True)
             except LineError as error:  # a worker running another version of the library
                 await ledger.failed(number, error_record(error))
                 continue
