@@ -130,10 +130,10 @@ def test_a_worker_that_loses_its_lease_mid_call_starts_no_call_another_worker_ma
 def test_two_submitters_of_one_job_send_every_line_once(
     tmp_path: Path, own_redis: RedisProcess
 ) -> None:
-    job, _ = mixed_job(tmp_path / "job.jsonl", 600)
+    job, _ = mixed_job(tmp_path / "job.jsonl", 3000)
     with FakeTalon.in_thread() as fake:
         workers = [start_worker(own_redis.url, fake) for _ in range(2)]
-        args = ("bulk", "run", str(job), "--broker", own_redis.url, "--chunk-size", "50")
+        args = ("bulk", "run", str(job), "--broker", own_redis.url, "--chunk-size", "100")
         submitters = [talon_command(*args, env=env_of(fake)) for _ in range(2)]
         outputs = [submitter.communicate(timeout=120) for submitter in submitters]
         requests = list(fake.requests)
@@ -141,11 +141,11 @@ def test_two_submitters_of_one_job_send_every_line_once(
     record = job_record(own_redis.url)
     for submitter, (out, err) in zip(submitters, outputs, strict=True):
         assert submitter.returncode == 0, err
-        assert out.startswith("600 lines: 600 done, 0 failed\n")
+        assert out.startswith("3000 lines: 3000 done, 0 failed\n")
         assert "sent again" not in out
     sent = Counter(line_of(request) for request in requests)
-    assert sorted(sent) == list(range(1, 601)) and set(sent.values()) == {1}
-    assert record["done"] == 600 and record["resent"] == set()
+    assert sorted(sent) == list(range(1, 3001)) and set(sent.values()) == {1}
+    assert record["done"] == 3000 and record["resent"] == set()
 
 
 def test_junk_in_the_queue_is_put_aside_once_and_a_stopped_redis_is_waited_for(

@@ -237,20 +237,19 @@ async def test_a_body_too_deep_to_encode_fails_the_check_naming_the_field(tmp_pa
 
 
 async def test_the_job_file_is_read_once(tmp_path: Path) -> None:
-    job, _ = mixed_job(tmp_path / "job.jsonl", 20)
+    job, _ = mixed_job(tmp_path / "job.jsonl", 1000)  # more than a read buffer holds
     original = job.read_bytes()
     async with FakeTalon() as fake, fake.client() as client:
-        fake.faults.delay(0.02)
         running = asyncio.ensure_future(run_job(client, job, concurrency=1))
         while not fake.requests:  # noqa: ASYNC110 - the fake records from its own loop
-            await asyncio.sleep(0.01)
-        write_job(job, ['{"operationId": "nope"}', session_line(99, "other")])
+            await asyncio.sleep(0.001)
+        write_job(job, ['{"operationId": "nope"}'] * 2000)  # changed while it runs
         summary = await running
         received = [line_of(request) for request in fake.requests]
         job.write_bytes(original)  # what was sent was the file as it was checked: all done
-        assert (await run_job(client, job)).skipped == 20
-    assert (summary.lines, summary.done, summary.exit_code) == (20, 20, 0)
-    assert sorted(received) == list(range(1, 21))
+        assert (await run_job(client, job)).skipped == 1000
+    assert (summary.lines, summary.done, summary.exit_code) == (1000, 1000, 0)
+    assert sorted(received) == list(range(1, 1001))
 
 
 def test_a_return_sent_again_after_a_crash_carries_the_same_idempotency_key(
