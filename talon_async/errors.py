@@ -28,6 +28,7 @@ __all__ = [
     "ErrorSource",
     "EventLoopError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
@@ -310,6 +311,21 @@ class TalonDecodeError(TalonError):
     def text(self) -> str:
         """The body as text."""
         return self.raw.decode("utf-8", "replace")
+
+
+class PaginationError(TalonDecodeError):
+    """A paged list that cannot be followed (``iter_*``): a page whose ``hasMore`` is not
+    a boolean, whose ``totalResultSize`` is not an integer or whose ``data`` is not an
+    array, an empty page that says more follow, or a page that repeats the previous one
+    (a server that ignores ``skip``). Iteration ends with it; ``skip`` is where that page
+    starts. The page was decoded, so ``raw`` is empty."""
+
+    def __init__(self, reason: str, *, skip: int) -> None:
+        super().__init__(reason)
+        self.skip = skip
+        self.args = (
+            f"the page at skip={skip} of a paged list cannot be followed: {one_line(reason)}",
+        )
 
 
 class BulkUpdateError(TalonError):
