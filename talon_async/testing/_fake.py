@@ -86,6 +86,10 @@ class FakeTalon(Areas):
 
     How it behaves, as the API does:
 
+    * a request body member sent as ``null`` is refused (400 naming it) unless the spec
+      allows null there: an untyped member (a catalog filter's ``value``), a type list
+      with null (a price adjustment's ``price``, ``subledgerIds``), any value inside a
+      free-form object such as ``attributes``;
     * profiles are created on first use (sessions, events, profile updates, referrals,
       reservations, audience additions);
     * sessions go open -> closed -> cancelled or open -> cancelled by updates, closed ->
