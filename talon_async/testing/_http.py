@@ -317,14 +317,15 @@ class HttpServer:
         how = self._authentication(headers, matched)
         body = await request.read() if how is not None else b""
         authorized = how == "header" or (how == "signature" and self._signed(headers, body))
+        kept = body[: self._max_body_bytes] if authorized else b""
         record = RecordedRequest(
             method=request.method,
             path=unquote(raw_path),
             raw_path=raw_path,
             query=dict(request.query),
             headers=dict(request.headers) if authorized else {},
-            body=body[: self._max_body_bytes] if authorized else b"",
-            truncated=self._max_body_bytes is not None and len(body) > self._max_body_bytes,
+            body=kept,
+            truncated=authorized and len(kept) < len(body),
         )
         query = request.query
         self._record(record)
