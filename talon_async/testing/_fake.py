@@ -81,7 +81,7 @@ class FakeTalon(Areas):
       achievement ID, oldest first.
 
     Requests are recorded in ``requests`` (:class:`RecordedRequest`), oldest first: the
-    last ``max_requests`` (10,000 by default; None keeps all), each body cut at
+    last ``max_requests`` (100,000 by default; None keeps all), each body cut at
     ``max_body_bytes`` (None by default: whole). A request without valid credentials is
     recorded without its headers and body (method, path, query, status and duration
     only), and its body is not read unless a ``Content-Signature`` must be checked.
@@ -167,7 +167,7 @@ class FakeTalon(Areas):
         host: str = "127.0.0.1",
         port: int = 0,
         on_request: Callable[[RecordedRequest], None] | None = None,
-        max_requests: int | None = 10_000,
+        max_requests: int | None = 100_000,
         max_body_bytes: int | None = None,
     ) -> None:
         super().__init__(application_id=application_id, account_id=account_id)
