@@ -3,9 +3,9 @@ one way before any handler runs, and overlapping calls on one entity get a 409.
 
 A path parameter is malformed when no entity can have it: an integer parameter
 (``INTEGER_PATH_PARAMETERS``) that is not a decimal int64 from 0 to 2**63-1, or a string
-outside its bounds. Every operation answers a malformed one alike: 400 "Invalid path
-parameter" naming it, before authentication's aftermath (body checks, the handler). A
-well-formed ID naming nothing is the handler's 404.
+outside its bounds (``PATH_TEXT``). Every operation answers a malformed one alike, once
+the request is authenticated and before its body is checked or its handler runs: 400
+"Invalid path parameter" naming it. A well-formed ID naming nothing is the handler's 404.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import pytest
 from talon_async.auth import INTEGRATION_AUTH, MANAGER_AUTH
 from talon_async.operations import INTEGER_PATH_PARAMETERS, OPERATIONS, Operation
 from talon_async.testing import FakeTalon
-from talon_async.testing._http import Handling, route_table
+from talon_async.testing._http import PATH_TEXT, Handling, route_table
+from talon_async.testing._schema import Text
 
+from ..spec import operations
 from .conformance import LEGACY, answer_problems, documented_statuses
 from .conftest import Raw, Reply
 
@@ -83,13 +85,30 @@ async def test_each_operation_takes_the_credentials_its_record_lists(
     operation = OPERATIONS[operation_id]
     path, body = _path(operation), b"{}"
     signed = {
-        "Content-Signature": "signer=1; signature="
+        "Content-Signature": f"signer={talon_fake.application_id}; signature="
         + hmac.new(bytes.fromhex(talon_fake.application_key), body, hashlib.md5).hexdigest()
     }
     bearer = {"Authorization": f"Bearer {talon_fake.manager_token}"}
     for headers, scheme in ((signed, INTEGRATION_AUTH), (bearer, MANAGER_AUTH)):
         reply = await raw(operation.http_method, path, data=body, headers=headers, auth=False)
         assert (reply.status != 401) == (scheme in operation.auth), (scheme, reply.body)
+
+
+def test_string_path_parameters_have_the_bounds_the_spec_gives_them() -> None:
+    bounded = set()
+    for _method, _path, operation in operations().values():
+        for parameter in operation.get("parameters", ()):
+            schema = parameter["schema"]
+            if parameter["in"] == "path" and {"minLength", "maxLength"} & set(schema):
+                bounds = Text(schema.get("minLength", 0), schema.get("maxLength"))
+                assert PATH_TEXT[parameter["name"]] == bounds, parameter["name"]
+                bounded.add(parameter["name"])
+    assert bounded == {"loyaltyCardId"}
+    # The others are the answers' bounds on integration IDs (see PATH_TEXT).
+    assert {name: text.max_length for name, text in PATH_TEXT.items() if name not in bounded} == {
+        "customerSessionId": 1000,
+        "integrationId": 1000,
+    }
 
 
 def _path(operation: Operation[Any], **values: str) -> str:
@@ -182,6 +201,7 @@ async def _overlapping(
     while not fake.requests:  # noqa: ASYNC110 (the fake has no arrival hook)
         await asyncio.sleep(0.001)
     overlapping = await raw(*second)
+    assert fake.requests[0].status is None, "the first call was over before the second"
     return await held, overlapping
 
 
