@@ -34,7 +34,7 @@ from typing import Any, TypeVar, cast, get_args, get_origin
 import orjson
 
 from ..models._base import Model
-from ._decode import JSON_KINDS, SpecDeviation, normalize_timestamp, strict_mode
+from ._decode import JSON_KINDS, SpecDeviation, parse_datetime, strict_mode
 from ._encode import json_value, refusal
 from ._hooks import converter, is_model, lazy_hook, wire_name
 
@@ -45,7 +45,7 @@ __all__ = [
     "decode_model",
     "encode",
     "lazy_hook",
-    "normalize_timestamp",
+    "parse_datetime",
     "structure",
     "wire_name",
 ]
