@@ -71,31 +71,36 @@ class _Decoded:
             if lazy is None:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
             try:
-                kept = object.__getattribute__(self, "_raw")
+                kept = _get(self, "_raw")
             except AttributeError:  # all decoded meanwhile (or set in code, then deleted)
-                return object.__getattribute__(self, name)
+                return _get(self, name)
             member, resolve, others = lazy
             value = resolve(kept if kept.__class__ is dict else kept[0])
-            with _storing:
+            _storing.acquire()
+            try:
                 try:
-                    kept = object.__getattribute__(self, "_raw")
+                    kept = _get(self, "_raw")
                 except AttributeError:  # the last field was stored meanwhile
-                    return object.__getattribute__(self, name)
+                    return _get(self, name)
                 if kept.__class__ is dict:  # the first field stored
                     left = others and {m for m in others if kept.get(m) is not None}
                     if left:
-                        object.__setattr__(self, "_raw", (kept, left))
+                        _set(self, "_raw", (kept, left))
                 else:
                     left = kept[1]
                     if member not in left:  # stored meanwhile
-                        return object.__getattribute__(self, name)
+                        return _get(self, name)
                     left.discard(member)
-                object.__setattr__(self, name, value)
+                _set(self, name, value)
                 if not left:
                     object.__delattr__(self, "_raw")
+            finally:
+                _storing.release()
             return value
 
 
+_get = object.__getattribute__
+_set = object.__setattr__
 _storing = threading.Lock()
 """Held while a lazily decoded field is stored (never while one is decoded)."""
 
