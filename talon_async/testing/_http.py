@@ -36,7 +36,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler as AiohttpHandler
 from multidict import MultiMapping
 
-from .._operation import ENTITIES
+from .._operation import ENTITIES, TEXT_PATH_PARAMETER_LENGTHS
 from ..auth import API_KEY_V1, INTEGRATION_AUTH, MANAGER_AUTH
 from ..operations import INTEGER_PATH_PARAMETERS, OPERATIONS, Operation
 from ._faults import Faults
@@ -51,8 +51,8 @@ _INT64_MAX = 2**63 - 1
 T = TypeVar("T")
 
 PATH_TEXT: Mapping[str, Text] = {
-    # The spec's schema of the path parameter.
-    "loyaltyCardId": Text(4, 108),
+    # The spec's schema of the path parameter, which the client checks too.
+    **{name: Text(*bounds) for name, bounds in TEXT_PATH_PARAMETER_LENGTHS.items()},
     # The answers' schemas bound a session's and a profile's integration ID at 1000
     # characters: a longer one can name no entity, and the fake would not store one.
     "customerSessionId": INTEGRATION_ID,
