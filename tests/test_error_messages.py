@@ -88,6 +88,7 @@ async def test_a_refused_connection_says_so_without_aiohttps_wrapping(scheme: st
     async with TalonClient(url, auth=ApiKeyV1("secret-key-1"), retry=NO_RETRY) as client:
         with pytest.raises(TalonConnectionError) as info:
             await client.customer_data.delete("p-1")
-    assert str(info.value) == f"DELETE {url}/v1/customer_data/p-1: cannot connect: Connection refused"
+    message = f"DELETE {url}/v1/customer_data/p-1: cannot connect: Connection refused"
+    assert str(info.value) == message
     assert info.value.may_have_reached_server is False
     assert info.value.cause_type == "ClientConnectorError"
