@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
-from ._operation import snake_case
 from .auth import AuthStrategy
 from .observe import Hooks
+from .resources.achievements import AchievementsResource
+from .resources.audiences import AudiencesResource
+from .resources.campaigns import CampaignsResource
+from .resources.catalogs import CatalogsResource
+from .resources.coupon_reservations import CouponReservationsResource
+from .resources.customer_data import CustomerDataResource
+from .resources.events import EventsResource
+from .resources.loyalty import LoyaltyResource
+from .resources.profiles import ProfilesResource
+from .resources.referrals import ReferralsResource
+from .resources.sessions import SessionsResource
 from .retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:
     import aiohttp
+    from typing_extensions import Unpack
 
-    from .resources.achievements import AchievementsResource
-    from .resources.audiences import AudiencesResource
-    from .resources.campaigns import CampaignsResource
-    from .resources.catalogs import CatalogsResource
-    from .resources.coupon_reservations import CouponReservationsResource
-    from .resources.customer_data import CustomerDataResource
-    from .resources.events import EventsResource
-    from .resources.loyalty import LoyaltyResource
-    from .resources.profiles import ProfilesResource
-    from .resources.referrals import ReferralsResource
-    from .resources.sessions import SessionsResource
+    from ._operation import CallOptions, Request
+    from ._transport import Transport
 
 R = TypeVar("R")
+F = TypeVar("F")
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 15.0
 """Seconds one attempt of a call may take (connecting, sending, reading the answer)."""
@@ -41,11 +44,10 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 class _Resource(Generic[R]):
-    """A client attribute whose resource module is imported on first access."""
+    """A client attribute holding one resource, made on first access."""
 
-    def __init__(self, module: str, class_name: str) -> None:
-        self._module = module
-        self._class_name = class_name
+    def __init__(self, resource_class: Callable[[Transport], R]) -> None:
+        self._resource_class = resource_class
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
@@ -53,19 +55,38 @@ class _Resource(Generic[R]):
     @overload
     def __get__(self, instance: None, owner: type) -> _Resource[R]: ...
     @overload
-    def __get__(self, instance: Any, owner: type) -> R: ...
-    def __get__(self, instance: Any | None, owner: type) -> _Resource[R] | R:
+    def __get__(self, instance: TalonClient, owner: type) -> R: ...
+    def __get__(self, instance: TalonClient | None, owner: type) -> _Resource[R] | R:
         if instance is None:
             return self
-        resource_class = getattr(resource_module(self._module), self._class_name)
-        resource: R = resource_class(instance._transport)
+        resource = self._resource_class(instance._transport)
         instance.__dict__[self._name] = resource  # later lookups find it there directly
         return resource
 
 
-def resource_module(name: str) -> Any:
-    """The module ``talon_async.resources.<name>``, imported on first use."""
-    return importlib.import_module(f"{__package__}.resources.{name}")
+class _Official(Generic[F]):
+    """A client attribute under an official SDK name: the resource's own bound method.
+
+    ``get`` names the method (``lambda client: client.sessions.update_v2``), so type
+    checkers see its exact signature, overloads included.
+    """
+
+    def __init__(self, get: Callable[[TalonClient], F]) -> None:
+        self._get = get
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Official[F]: ...
+    @overload
+    def __get__(self, instance: TalonClient, owner: type) -> F: ...
+    def __get__(self, instance: TalonClient | None, owner: type) -> _Official[F] | F:
+        if instance is None:
+            return self
+        method = self._get(instance)
+        instance.__dict__[self._name] = method
+        return method
 
 
 class TalonClient:
@@ -194,140 +215,77 @@ class TalonClient:
     def __repr__(self) -> str:
         return f"TalonClient(base_url={self.base_url!r}, closed={self.closed})"
 
-    # The resources: each module (and the models it uses) is imported on first access.
-    achievements: _Resource[AchievementsResource] = _Resource(
-        "achievements", "AchievementsResource"
+    async def send(self, request: Request[T], **options: Unpack[CallOptions]) -> T:
+        """Send a request built from the table of operations and return its answer.
+
+        ``operation.request(...)`` (see :mod:`talon_async.operations`) checks and builds
+        the request; this sends it exactly as the client's own methods do, with the same
+        ordering, retries and errors, and the same per-call options. Bulk jobs use it to
+        send each line of a job file as it was checked.
+        """
+        return await self._transport.send(request, options)
+
+    # The resources, each made on first access.
+    achievements = _Resource(AchievementsResource)
+    audiences = _Resource(AudiencesResource)
+    campaigns = _Resource(CampaignsResource)
+    catalogs = _Resource(CatalogsResource)
+    coupon_reservations = _Resource(CouponReservationsResource)
+    customer_data = _Resource(CustomerDataResource)
+    events = _Resource(EventsResource)
+    loyalty = _Resource(LoyaltyResource)
+    profiles = _Resource(ProfilesResource)
+    referrals = _Resource(ReferralsResource)
+    sessions = _Resource(SessionsResource)
+
+    # BEGIN official names: generated from talon_async.operations by
+    # `python -m tests.generate`; a test fails when this block and the table disagree.
+    update_customer_session_v2 = _Official(lambda c: c.sessions.update_v2)
+    get_customer_session = _Official(lambda c: c.sessions.get)
+    reopen_customer_session = _Official(lambda c: c.sessions.reopen)
+    return_cart_items = _Official(lambda c: c.sessions.return_items)
+    update_customer_session = _Official(lambda c: c.sessions.update)
+    update_customer_profile_v2 = _Official(lambda c: c.profiles.update_v2)
+    update_customer_profiles_v2 = _Official(lambda c: c.profiles.update_many_v2)
+    update_customer_profile = _Official(lambda c: c.profiles.update)
+    get_customer_inventory = _Official(lambda c: c.profiles.get_inventory)
+    update_customer_profile_audiences = _Official(lambda c: c.profiles.update_audiences)
+    delete_customer_data = _Official(lambda c: c.customer_data.delete)
+    track_event_v2 = _Official(lambda c: c.events.track_v2)
+    track_event_v3 = _Official(lambda c: c.events.track_v3)
+    get_event_v3 = _Official(lambda c: c.events.get_v3)
+    track_event = _Official(lambda c: c.events.track)
+    create_coupon_reservation = _Official(lambda c: c.coupon_reservations.create)
+    delete_coupon_reservation = _Official(lambda c: c.coupon_reservations.delete)
+    get_reserved_coupons = _Official(lambda c: c.coupon_reservations.list_coupons)
+    get_reserved_customers = _Official(lambda c: c.coupon_reservations.list_customers)
+    create_referral = _Official(lambda c: c.referrals.create)
+    create_referrals_for_multiple_advocates = _Official(
+        lambda c: c.referrals.create_for_multiple_advocates
     )
-    audiences: _Resource[AudiencesResource] = _Resource("audiences", "AudiencesResource")
-    campaigns: _Resource[CampaignsResource] = _Resource("campaigns", "CampaignsResource")
-    catalogs: _Resource[CatalogsResource] = _Resource("catalogs", "CatalogsResource")
-    coupon_reservations: _Resource[CouponReservationsResource] = _Resource(
-        "coupon_reservations", "CouponReservationsResource"
+    get_loyalty_balances = _Official(lambda c: c.loyalty.get_balances)
+    get_loyalty_card_balances = _Official(lambda c: c.loyalty.get_card_balances)
+    get_loyalty_program_profile_points = _Official(lambda c: c.loyalty.get_profile_points)
+    get_loyalty_card_points = _Official(lambda c: c.loyalty.get_card_points)
+    get_loyalty_program_profile_transactions = _Official(
+        lambda c: c.loyalty.get_profile_transactions
     )
-    customer_data: _Resource[CustomerDataResource] = _Resource(
-        "customer_data", "CustomerDataResource"
+    get_loyalty_card_transactions = _Official(lambda c: c.loyalty.get_card_transactions)
+    delete_loyalty_transactions_from_ledgers = _Official(lambda c: c.loyalty.delete_transactions)
+    activate_loyalty_points = _Official(lambda c: c.loyalty.activate_points)
+    generate_loyalty_card = _Official(lambda c: c.loyalty.generate_card)
+    link_loyalty_card_to_profile = _Official(lambda c: c.loyalty.link_card)
+    unlink_loyalty_card_from_profile = _Official(lambda c: c.loyalty.unlink_card)
+    create_audience_v2 = _Official(lambda c: c.audiences.create)
+    update_audience_v2 = _Official(lambda c: c.audiences.update)
+    delete_audience_v2 = _Official(lambda c: c.audiences.delete)
+    delete_audience_memberships_v2 = _Official(lambda c: c.audiences.delete_memberships)
+    update_audience_customers_attributes = _Official(
+        lambda c: c.audiences.update_customers_attributes
     )
-    events: _Resource[EventsResource] = _Resource("events", "EventsResource")
-    loyalty: _Resource[LoyaltyResource] = _Resource("loyalty", "LoyaltyResource")
-    profiles: _Resource[ProfilesResource] = _Resource("profiles", "ProfilesResource")
-    referrals: _Resource[ReferralsResource] = _Resource("referrals", "ReferralsResource")
-    sessions: _Resource[SessionsResource] = _Resource("sessions", "SessionsResource")
-
-    if TYPE_CHECKING:
-        # The official SDKs' operation names, argument order included: each is the very
-        # same function as the resource method (they only need ``self._transport``). At
-        # run time they are installed from OPERATIONS below, and resolved on first use.
-        create_coupon_reservation = CouponReservationsResource.create
-        delete_coupon_reservation = CouponReservationsResource.delete
-        get_reserved_coupons = CouponReservationsResource.list_coupons
-        get_reserved_customers = CouponReservationsResource.list_customers
-        create_referral = ReferralsResource.create
-        create_referrals_for_multiple_advocates = ReferralsResource.create_for_multiple_advocates
-        delete_customer_data = CustomerDataResource.delete
-        get_customer_inventory = ProfilesResource.get_inventory
-        get_loyalty_balances = LoyaltyResource.get_balances
-        get_loyalty_card_balances = LoyaltyResource.get_card_balances
-        get_loyalty_program_profile_points = LoyaltyResource.get_profile_points
-        get_loyalty_card_points = LoyaltyResource.get_card_points
-        get_loyalty_program_profile_transactions = LoyaltyResource.get_profile_transactions
-        get_loyalty_card_transactions = LoyaltyResource.get_card_transactions
-        delete_loyalty_transactions_from_ledgers = LoyaltyResource.delete_transactions
-        activate_loyalty_points = LoyaltyResource.activate_points
-        generate_loyalty_card = LoyaltyResource.generate_card
-        link_loyalty_card_to_profile = LoyaltyResource.link_card
-        unlink_loyalty_card_from_profile = LoyaltyResource.unlink_card
-        get_customer_session = SessionsResource.get
-        get_event_v3 = EventsResource.get_v3
-        reopen_customer_session = SessionsResource.reopen
-        return_cart_items = SessionsResource.return_items
-        track_event = EventsResource.track
-        track_event_v2 = EventsResource.track_v2
-        track_event_v3 = EventsResource.track_v3
-        update_customer_profile = ProfilesResource.update
-        update_customer_profile_v2 = ProfilesResource.update_v2
-        update_customer_profiles_v2 = ProfilesResource.update_many_v2
-        update_customer_profile_audiences = ProfilesResource.update_audiences
-        update_customer_session = SessionsResource.update
-        update_customer_session_v2 = SessionsResource.update_v2
-        create_audience_v2 = AudiencesResource.create
-        update_audience_v2 = AudiencesResource.update
-        delete_audience_v2 = AudiencesResource.delete
-        delete_audience_memberships_v2 = AudiencesResource.delete_memberships
-        update_audience_customers_attributes = AudiencesResource.update_customers_attributes
-        sync_catalog = CatalogsResource.sync
-        best_prior_price = CatalogsResource.best_prior_price
-        integration_get_all_campaigns = CampaignsResource.get_all
-        get_customer_achievements = AchievementsResource.get_for_customer
-        get_customer_achievement_history = AchievementsResource.get_history
-
-
-OPERATIONS: dict[str, tuple[str, str]] = {
-    # operationId -> (client attribute of its resource, method name)
-    "createCouponReservation": ("coupon_reservations", "create"),
-    "deleteCouponReservation": ("coupon_reservations", "delete"),
-    "getReservedCoupons": ("coupon_reservations", "list_coupons"),
-    "getReservedCustomers": ("coupon_reservations", "list_customers"),
-    "createReferral": ("referrals", "create"),
-    "createReferralsForMultipleAdvocates": ("referrals", "create_for_multiple_advocates"),
-    "deleteCustomerData": ("customer_data", "delete"),
-    "getCustomerInventory": ("profiles", "get_inventory"),
-    "getLoyaltyBalances": ("loyalty", "get_balances"),
-    "getLoyaltyCardBalances": ("loyalty", "get_card_balances"),
-    "getLoyaltyProgramProfilePoints": ("loyalty", "get_profile_points"),
-    "getLoyaltyCardPoints": ("loyalty", "get_card_points"),
-    "getLoyaltyProgramProfileTransactions": ("loyalty", "get_profile_transactions"),
-    "getLoyaltyCardTransactions": ("loyalty", "get_card_transactions"),
-    "deleteLoyaltyTransactionsFromLedgers": ("loyalty", "delete_transactions"),
-    "activateLoyaltyPoints": ("loyalty", "activate_points"),
-    "generateLoyaltyCard": ("loyalty", "generate_card"),
-    "linkLoyaltyCardToProfile": ("loyalty", "link_card"),
-    "unlinkLoyaltyCardFromProfile": ("loyalty", "unlink_card"),
-    "getCustomerSession": ("sessions", "get"),
-    "getEventV3": ("events", "get_v3"),
-    "reopenCustomerSession": ("sessions", "reopen"),
-    "returnCartItems": ("sessions", "return_items"),
-    "trackEvent": ("events", "track"),
-    "trackEventV2": ("events", "track_v2"),
-    "trackEventV3": ("events", "track_v3"),
-    "updateCustomerProfile": ("profiles", "update"),
-    "updateCustomerProfileV2": ("profiles", "update_v2"),
-    "updateCustomerProfilesV2": ("profiles", "update_many_v2"),
-    "updateCustomerProfileAudiences": ("profiles", "update_audiences"),
-    "updateCustomerSession": ("sessions", "update"),
-    "updateCustomerSessionV2": ("sessions", "update_v2"),
-    "createAudienceV2": ("audiences", "create"),
-    "updateAudienceV2": ("audiences", "update"),
-    "deleteAudienceV2": ("audiences", "delete"),
-    "deleteAudienceMembershipsV2": ("audiences", "delete_memberships"),
-    "updateAudienceCustomersAttributes": ("audiences", "update_customers_attributes"),
-    "syncCatalog": ("catalogs", "sync"),
-    "bestPriorPrice": ("catalogs", "best_prior_price"),
-    "integrationGetAllCampaigns": ("campaigns", "get_all"),
-    "getCustomerAchievements": ("achievements", "get_for_customer"),
-    "getCustomerAchievementHistory": ("achievements", "get_history"),
-}
-"""Every operation of the API: where it lives on the client."""
-
-
-class _OfficialName:
-    """A client method under an official SDK name; replaced by the function on first use."""
-
-    def __init__(self, resource: str, method: str) -> None:
-        self._resource = resource
-        self._method = method
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    def __get__(self, instance: object, owner: type) -> Callable[..., Any]:
-        descriptor = owner.__dict__[self._resource]
-        resource_class = getattr(resource_module(descriptor._module), descriptor._class_name)
-        function: Callable[..., Any] = getattr(resource_class, self._method)
-        setattr(owner, self._name, function)
-        return function if instance is None else function.__get__(instance, owner)
-
-
-for _operation_id, (_resource, _method) in OPERATIONS.items():
-    _alias = _OfficialName(_resource, _method)
-    _alias.__set_name__(TalonClient, snake_case(_operation_id))
-    setattr(TalonClient, snake_case(_operation_id), _alias)
+    sync_catalog = _Official(lambda c: c.catalogs.sync)
+    best_prior_price = _Official(lambda c: c.catalogs.best_prior_price)
+    integration_get_all_campaigns = _Official(lambda c: c.campaigns.get_all)
+    get_customer_achievements = _Official(lambda c: c.achievements.get_for_customer)
+    get_customer_achievement_history = _Official(lambda c: c.achievements.get_history)
+    # END official names

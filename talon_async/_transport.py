@@ -17,6 +17,7 @@ import socket
 import ssl
 import sys
 import time
+import uuid
 import zlib
 from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
@@ -24,13 +25,14 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from types import NoneType
 from typing import Any, TypeVar, cast
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
+from attrs import define
 from yarl import URL
 
-from ._convert import decode_json, encode, structure
-from ._operation import CallOptions, Operation, snake_case
+from ._convert import decode_json, structure
+from ._operation import CallOptions, Request
 from ._version import __version__
 from .auth import AuthStrategy
 from .errors import (
@@ -64,13 +66,12 @@ from .observe import (
     current_capture,
     redact_headers,
 )
+from .operations import Operation
 from .retry import RetryPolicy
 
 T = TypeVar("T")
 
 logger = logging.getLogger("talon_async")
-
-IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
 
 USER_AGENT = (
     f"talon-async/{__version__} aiohttp/{aiohttp.__version__} Python/{platform.python_version()}"
@@ -142,6 +143,17 @@ def check_headers(headers: object) -> dict[str, str]:
             raise ValueError(f"extra_headers[{name!r}] contains a line break or control character")
         checked[name] = value
     return checked
+
+
+@define
+class _Settings:
+    """What one call uses of the client's settings, as the call's options change them."""
+
+    timeout: aiohttp.ClientTimeout
+    total_timeout: float | None
+    policy: RetryPolicy
+    allow_replay: bool
+    headers: dict[str, str]
 
 
 class _DeadlinePassed(Exception):
@@ -226,18 +238,6 @@ def normalize_base_url(base_url: str) -> str:
     if not _HEADER_VALUE.fullmatch(base_url):
         raise ValueError("base_url contains a line break or control character")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def encode_path_segment(name: str, value: object) -> str:
-    """Percent-encode a path parameter so that it is exactly one path segment."""
-    if not isinstance(value, str):
-        raise TypeError(f"{snake_case(name)} must be a str, got {type(value).__name__}")
-    if not value:
-        raise ValueError(f"{snake_case(name)} must not be empty")
-    if value in (".", ".."):
-        # Dot segments would be resolved away by URL normalization; escape the dots.
-        return value.replace(".", "%2E")
-    return quote(value, safe="")
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -453,131 +453,155 @@ class Transport:
                 return strategy
         configured = ", ".join(s.scheme for s in self._auth) or "none"
         raise AuthConfigurationError(
-            f"{operation.method} {operation.path} needs auth scheme "
+            f"{operation.http_method} {operation.path} needs auth scheme "
             f"{' or '.join(operation.auth)}; this client has: {configured}"
         )
 
-    def url_for(self, operation: Operation[Any]) -> str:
-        path = operation.path
-        if operation.path_params:
-            path = path.format_map(
-                {k: encode_path_segment(k, v) for k, v in operation.path_params.items()}
-            )
-        url = self.base_url + path
-        if operation.query:
+    def url_for(self, request: Request[Any]) -> str:
+        url = self.base_url + request.path
+        if request.query:
             # Commas stay literal: they separate the items of a list the API reads as one
-            # comma-separated value (and an item cannot hold one, see Query.strings).
-            url += "?" + urlencode(operation.query, doseq=True, safe=",")
+            # comma-separated value (and an item cannot hold one, see _operation).
+            url += "?" + urlencode(request.query, doseq=True, safe=",")
         return url
 
-    async def send(self, operation: Operation[T], options: CallOptions) -> T:
-        """Send one operation, retrying as the policy allows, and return its result.
+    def _settings(self, options: CallOptions) -> _Settings:
+        """The client's settings for one call, as its options change them."""
+        settings = _Settings(self._timeout, self._total_timeout, self.retry, False, {})
+        if not options:
+            return settings
+        unknown = options.keys() - _OPTIONS
+        if unknown:
+            raise TypeError(f"unknown call option(s): {', '.join(sorted(unknown))}")
+        if "timeout" in options:
+            seconds = check_seconds("timeout", options["timeout"])
+            settings.timeout = aiohttp.ClientTimeout(
+                total=seconds, sock_connect=self._timeout.sock_connect
+            )
+        if options.get("total_timeout") is not None:
+            settings.total_timeout = check_seconds("total_timeout", options["total_timeout"])
+        settings.policy = options.get("retry", settings.policy)
+        if not isinstance(settings.policy, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy, got {type(settings.policy).__name__}")
+        settings.allow_replay = options.get("allow_replay", False)
+        if type(settings.allow_replay) is not bool:
+            raise TypeError(
+                f"allow_replay must be a bool, got {type(settings.allow_replay).__name__}"
+            )
+        if "extra_headers" in options:
+            settings.headers = check_headers(options["extra_headers"])
+        return settings
 
-        Everything that can be wrong with the input (path parameters, options, auth, the
-        body) fails here, before any I/O.
-        """
-        timeout = self._timeout
-        total_timeout = self._total_timeout
-        policy = self.retry
-        allow_replay = False
-        extra_headers = None
-        if options:
-            unknown = options.keys() - _OPTIONS
-            if unknown:
-                raise TypeError(f"unknown call option(s): {', '.join(sorted(unknown))}")
-            if "timeout" in options:
-                seconds = check_seconds("timeout", options["timeout"])
-                timeout = aiohttp.ClientTimeout(total=seconds, sock_connect=timeout.sock_connect)
-            if options.get("total_timeout") is not None:
-                total_timeout = check_seconds("total_timeout", options["total_timeout"])
-            policy = options.get("retry", policy)
-            if not isinstance(policy, RetryPolicy):
-                raise TypeError(f"retry must be a RetryPolicy, got {type(policy).__name__}")
-            allow_replay = options.get("allow_replay", False)
-            if type(allow_replay) is not bool:
-                raise TypeError(f"allow_replay must be a bool, got {type(allow_replay).__name__}")
-            if "extra_headers" in options:
-                extra_headers = check_headers(options["extra_headers"])
-        method = operation.method
-        url = self.url_for(operation)
-        strategy = self._strategy_for(operation)
-        body = None
-        if operation.body_type is not None:
-            if not isinstance(operation.body, operation.body_type):
-                raise TypeError(
-                    f"{method} {operation.path}: the request body must be "
-                    f"{with_article(operation.body_type.__name__)}, "
-                    f"got {type(operation.body).__name__}"
-                )
-            body = encode(operation.body)
+    @staticmethod
+    def _headers(request: Request[Any], settings: _Settings) -> dict[str, str]:
+        """The request's headers, but for those of its auth strategy."""
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
-        if body is not None:
+        if request.body is not None:
             headers["Content-Type"] = "application/json"
-        if extra_headers:
-            headers.update(extra_headers)
-        replay_safe = method in IDEMPOTENT_METHODS or allow_replay
+        headers.update(settings.headers)
+        if request.operation.idempotency_key and not any(
+            name.lower() == "idempotency-key" for name in settings.headers
+        ):
+            # One key per call, the same on each of its retries: the API applies it once.
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        return headers
+
+    async def send(self, request: Request[T], options: CallOptions) -> T:
+        """Send one request, retrying as the policy allows, and return its answer.
+
+        Everything that can be wrong with the input (options, auth) fails here, before
+        any I/O; the request itself was checked when it was built.
+        """
+        settings = self._settings(options)
+        strategy = self._strategy_for(request.operation)
+        headers = self._headers(request, settings)
+        replay_safe = request.operation.replay_safe or settings.allow_replay
+        url = self.url_for(request)
         loop = self._check_loop()
-        deadline = None if total_timeout is None else loop.time() + total_timeout
+        deadline = None if settings.total_timeout is None else loop.time() + settings.total_timeout
         try:
-            async with self._order.hold(operation.order_key, total_timeout):
-                attempt = 0
-                while True:
-                    attempt += 1
-                    attempt_timeout = timeout
-                    if deadline is not None:
-                        remaining = deadline - loop.time()
-                        if remaining <= 0:
-                            raise _DeadlinePassed(may_have_reached_server=attempt > 1)
-                        if attempt_timeout.total is None or remaining < attempt_timeout.total:
-                            attempt_timeout = aiohttp.ClientTimeout(
-                                total=remaining, sock_connect=timeout.sock_connect
-                            )
-                    try:
-                        status, raw = await self._exchange(
-                            method, url, headers, body, attempt_timeout, attempt, strategy
-                        )
-                        return decode_success(
-                            operation.returns, status, method, url, raw, self._strict
-                        )
-                    except TalonError as error:
-                        if (
-                            deadline is not None
-                            and isinstance(error, TalonTimeoutError)
-                            and loop.time() >= deadline
-                        ):
-                            raise _DeadlinePassed(error.may_have_reached_server) from None
-                        delay = policy.delay_before_retry(attempt, error, replay_safe=replay_safe)
-                        if (
-                            delay is not None
-                            and deadline is not None
-                            and loop.time() + delay >= deadline
-                        ):
-                            delay = None  # the next attempt would start too late
-                        if delay is None:
-                            error.attempts = attempt
-                            raise
-                        logger.info(
-                            "retrying %s %s in %.2fs after attempt %d failed: %s",
-                            method,
-                            operation.path,
-                            delay,
-                            attempt,
-                            error,
-                        )
-                        if self._hooks.on_retry is not None:
-                            await self._hooks.on_retry(
-                                RetryEvent(method, url, attempt, delay, error)
-                            )
-                        await asyncio.sleep(delay)
+            async with self._order.hold(request.order_key, settings.total_timeout):
+                return await self._attempts(
+                    request, url, headers, strategy, settings, replay_safe, deadline
+                )
         except _DeadlinePassed as passed:
             reached = passed.may_have_reached_server
+        method = request.operation.http_method
         raise TalonTimeoutError(
             f"{method} {url}: the call did not complete within its total_timeout of "
-            f"{total_timeout}s",
+            f"{settings.total_timeout}s",
             method=method,
             url=url,
             may_have_reached_server=reached,
         )
+
+    async def _attempts(
+        self,
+        request: Request[T],
+        url: str,
+        headers: dict[str, str],
+        strategy: AuthStrategy,
+        settings: _Settings,
+        replay_safe: bool,
+        deadline: float | None,
+    ) -> T:
+        """The attempts of one call, until one succeeds or the policy gives up."""
+        method = request.operation.http_method
+        attempt = 0
+        while True:
+            attempt += 1
+            timeout = self._attempt_timeout(settings.timeout, deadline, attempt)
+            try:
+                status, raw = await self._exchange(
+                    method, url, headers, request.body, timeout, attempt, strategy
+                )
+                return decode_success(request.returns, status, method, url, raw, self._strict)
+            except TalonError as error:
+                delay = self._retry_delay(error, settings.policy, attempt, replay_safe, deadline)
+                if delay is None:
+                    error.attempts = attempt
+                    raise
+                logger.info(
+                    "retrying %s %s in %.2fs after attempt %d failed: %s",
+                    method,
+                    request.operation.path,
+                    delay,
+                    attempt,
+                    error,
+                )
+                if self._hooks.on_retry is not None:
+                    await self._hooks.on_retry(RetryEvent(method, url, attempt, delay, error))
+                await asyncio.sleep(delay)
+
+    def _attempt_timeout(
+        self, timeout: aiohttp.ClientTimeout, deadline: float | None, attempt: int
+    ) -> aiohttp.ClientTimeout:
+        """The timeout of one attempt: the call's, cut to what is left of its deadline."""
+        if deadline is None:
+            return timeout
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            raise _DeadlinePassed(may_have_reached_server=attempt > 1)
+        if timeout.total is None or remaining < timeout.total:
+            return aiohttp.ClientTimeout(total=remaining, sock_connect=timeout.sock_connect)
+        return timeout
+
+    @staticmethod
+    def _retry_delay(
+        error: TalonError,
+        policy: RetryPolicy,
+        attempt: int,
+        replay_safe: bool,
+        deadline: float | None,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up with ``error``."""
+        now = asyncio.get_running_loop().time()
+        if deadline is not None and isinstance(error, TalonTimeoutError) and now >= deadline:
+            raise _DeadlinePassed(error.may_have_reached_server) from None
+        delay = policy.delay_before_retry(attempt, error, replay_safe=replay_safe)
+        if delay is not None and deadline is not None and now + delay >= deadline:
+            return None  # the next attempt would start too late
+        return delay
 
     async def _exchange(
         self,

@@ -31,8 +31,6 @@ from talon_async.models import (
     RemoveManyItemsCatalogAction,
     UpdateAudience,
 )
-from talon_async.resources.audiences import AudiencesResource
-from talon_async.resources.catalogs import CatalogsResource
 
 from .conftest import RecordingServer
 from .wire import WireCase, check_on_the_wire
@@ -293,23 +291,6 @@ async def test_a_sync_of_many_items_is_one_request(
         "type": "ADD",
         "payload": {"sku": "SKU-999", "price": 999.0, "replaceIfExists": True},
     }
-
-
-OFFICIAL_NAMES = {
-    "create_audience_v2": (AudiencesResource, "create"),
-    "update_audience_v2": (AudiencesResource, "update"),
-    "delete_audience_v2": (AudiencesResource, "delete"),
-    "delete_audience_memberships_v2": (AudiencesResource, "delete_memberships"),
-    "update_audience_customers_attributes": (AudiencesResource, "update_customers_attributes"),
-    "sync_catalog": (CatalogsResource, "sync"),
-    "best_prior_price": (CatalogsResource, "best_prior_price"),
-}
-
-
-@pytest.mark.parametrize("official", list(OFFICIAL_NAMES))
-def test_official_name_is_the_resource_method(official: str) -> None:
-    resource, method = OFFICIAL_NAMES[official]
-    assert getattr(TalonClient, official) is getattr(resource, method)
 
 
 async def test_official_names_take_the_official_argument_order(

@@ -18,8 +18,6 @@ from talon_async.models import (
     IntegrationCampaign,
     IntegrationGetAllCampaigns200Response,
 )
-from talon_async.resources.achievements import AchievementsResource
-from talon_async.resources.campaigns import CampaignsResource
 
 from .conftest import RecordingServer
 from .wire import WireCase, check_on_the_wire
@@ -140,19 +138,6 @@ CASES: dict[str, WireCase] = {
 @pytest.mark.parametrize("name", list(CASES))
 async def test_operation_on_the_wire(server: RecordingServer, name: str) -> None:
     await check_on_the_wire(server, CASES[name])
-
-
-OFFICIAL_NAMES = {
-    "integration_get_all_campaigns": (CampaignsResource, "get_all"),
-    "get_customer_achievements": (AchievementsResource, "get_for_customer"),
-    "get_customer_achievement_history": (AchievementsResource, "get_history"),
-}
-
-
-@pytest.mark.parametrize("official", list(OFFICIAL_NAMES))
-def test_official_name_is_the_resource_method(official: str) -> None:
-    resource, method = OFFICIAL_NAMES[official]
-    assert getattr(TalonClient, official) is getattr(resource, method)
 
 
 async def test_official_name_takes_the_official_argument_order(

@@ -171,36 +171,3 @@ def test_aiohttp_loads_with_the_first_client_not_with_the_package() -> None:
         "assert 'aiohttp' in sys.modules, 'not imported by the client'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-
-
-def test_every_operation_is_on_the_client_under_its_official_name() -> None:
-    # OPERATIONS installs the official names at run time; type checkers read the
-    # assignments under TYPE_CHECKING in TalonClient: both must name the same functions.
-    import ast
-    import inspect
-
-    from talon_async._client import OPERATIONS, resource_module
-    from talon_async._operation import snake_case
-
-    assert len(OPERATIONS) == 42
-    tree = ast.parse(inspect.getsource(TalonClient))
-    typed = {
-        target.id: (value.value.id, value.attr)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
-        for statement in node.body
-        if isinstance(statement, ast.Assign)
-        for target in statement.targets
-        if isinstance(target, ast.Name)
-        and isinstance(value := statement.value, ast.Attribute)
-        and isinstance(value.value, ast.Name)
-    }
-    installed = {}
-    for operation_id, (resource, method) in OPERATIONS.items():
-        descriptor = TalonClient.__dict__[resource]
-        resource_class = getattr(resource_module(descriptor._module), descriptor._class_name)
-        function = getattr(resource_class, method)
-        name = snake_case(operation_id)
-        assert getattr(TalonClient, name) is function, name
-        installed[name] = (resource_class.__name__, method)
-    assert typed == installed

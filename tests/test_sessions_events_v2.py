@@ -215,22 +215,6 @@ async def test_operation_on_the_wire(server: RecordingServer, name: str) -> None
         assert type(result) is case.returns
 
 
-OFFICIAL_NAMES = {
-    "get_customer_session": ("sessions", "get"),
-    "reopen_customer_session": ("sessions", "reopen"),
-    "return_cart_items": ("sessions", "return_items"),
-    "track_event_v2": ("events", "track_v2"),
-    "track_event_v3": ("events", "track_v3"),
-    "get_event_v3": ("events", "get_v3"),
-}
-
-
-def test_official_names_are_the_resource_methods() -> None:
-    client = TalonClient("https://acme.talon.one", auth=ApiKeyV1("k"))
-    for official, (resource, method) in OFFICIAL_NAMES.items():
-        assert getattr(TalonClient, official) is getattr(type(getattr(client, resource)), method)
-
-
 async def test_official_names_take_the_official_argument_order(server: RecordingServer) -> None:
     query_strings: list[str] = []
     server.handle(_answering(200, ANSWERS["reopenCustomerSession"], query_strings))
@@ -411,9 +395,11 @@ def _502_then_answer(answer: Any) -> Any:
 
 REPLAYED_ON_502: dict[str, tuple[Call, Any, bool]] = {
     "trackEventV2": (lambda c: c.events.track_v2(EVENT_V2), ANSWERS["trackEventV2"], False),
-    "trackEventV3": (lambda c: c.events.track_v3(EVENT_V3), ANSWERS["trackEventV3"], False),
+    # The API keeps one advanced event per integrationId, and applies a return once per
+    # Idempotency-Key (which the client sends, the same on each retry): both are replayed.
+    "trackEventV3": (lambda c: c.events.track_v3(EVENT_V3), ANSWERS["trackEventV3"], True),
     "returnCartItems": (
-        lambda c: c.sessions.return_items("s-1", RETURN), ANSWERS["returnCartItems"], False,
+        lambda c: c.sessions.return_items("s-1", RETURN), ANSWERS["returnCartItems"], True,
     ),
     "getCustomerSession": (
         lambda c: c.sessions.get("s-1"), ANSWERS["getCustomerSession"], True,
@@ -440,6 +426,32 @@ async def test_default_policy_replays_only_what_is_safe_to_replay(
             assert info.value.status == 502
             assert info.value.attempts == 1
     assert len(server.received) == (2 if replayed else 1)
+    keys = {r.headers.get("Idempotency-Key") for r in server.received}
+    if name == "returnCartItems":
+        [key] = keys  # one key, the same on the retry
+        assert key is not None and len(key) == 36
+    else:
+        assert keys == {None}
+
+
+async def test_a_callers_idempotency_key_wins_and_each_call_gets_its_own(
+    server: RecordingServer,
+) -> None:
+    server.respond(200, json.dumps(ANSWERS["returnCartItems"]))
+    async with TalonClient(server.url, auth=ApiKeyV1(API_KEY)) as client:
+        await client.sessions.return_items("s-1", RETURN)
+        await client.sessions.return_items("s-1", RETURN)
+        await client.sessions.return_items(
+            "s-1", RETURN, extra_headers={"idempotency-key": "job-7-line-3"}
+        )
+    first, second, own = (
+        {k.lower(): v for k, v in r.headers.items()}["idempotency-key"] for r in server.received
+    )
+    assert first != second
+    assert own == "job-7-line-3"
+    assert ["idempotency-key" in {k.lower() for k in r.headers} for r in server.received] == [
+        True
+    ] * 3
 
 
 async def test_track_event_v2_opted_in_for_replay_is_retried(server: RecordingServer) -> None:

@@ -5,17 +5,16 @@ process; with ``--broker redis://...`` it is spread over ``python -m talon_async
 processes (see :mod:`talon_async.bulk.taskiq`, which needs ``talon-async[taskiq]``).
 """
 
-from ._job import Call, JobError, LineError, LineProblem, call_key, parse_line
+from ._job import JobError, JobLine, LineError, LineProblem, parse_line
 from ._runner import CheckpointError, Summary, run_job
 
 __all__ = [
-    "Call",
     "CheckpointError",
     "JobError",
+    "JobLine",
     "LineError",
     "LineProblem",
     "Summary",
-    "call_key",
     "parse_line",
     "run_job",
 ]

@@ -23,7 +23,7 @@ from attrs import field, frozen
 
 from .._client import TalonClient
 from ..errors import TalonError
-from ._job import Call, JobError, LineError, LineProblem, parse_line
+from ._job import JobError, JobLine, LineError, LineProblem, parse_line
 from ._progress import Progress, duration
 
 __all__ = [
@@ -76,7 +76,7 @@ async def check_job(path: Path, *, dry: bool = False) -> JobPlan:
             if not text.strip():
                 continue
             try:
-                call = await parse_line(number, text, dry=dry)
+                call = parse_line(number, text, dry=dry)
             except LineError as error:
                 problems.append(LineProblem(number, str(error)))
             else:
@@ -122,7 +122,7 @@ class Executor:
         self._tasks: set[asyncio.Task[None]] = set()
         self._error: BaseException | None = None
 
-    async def submit(self, call: Call) -> None:
+    async def submit(self, call: JobLine) -> None:
         """Start ``call`` once there is room; it runs after the calls of its key before it."""
         await self._room.acquire()
         if self._error is not None:
@@ -143,7 +143,7 @@ class Executor:
         if not task.cancelled() and task.exception() is not None and self._error is None:
             self._error = task.exception()
 
-    async def _run(self, call: Call, previous: asyncio.Task[None] | None) -> None:
+    async def _run(self, call: JobLine, previous: asyncio.Task[None] | None) -> None:
         if previous is not None:
             await asyncio.wait((previous,))
             if self._error is not None:
@@ -371,7 +371,7 @@ async def run_job(
     """Run the job file at ``path`` with ``client`` in this process and return its summary.
 
     Every line is checked first; a bad line raises :class:`JobError` and nothing is sent.
-    Calls of one key (a customer session, a profile, ...: see :func:`call_key`) run one
+    Calls of one key (a customer session, a profile, ...: see :attr:`JobLine.key`) run one
     at a time in file order, the others in parallel, at most ``concurrency`` at once.
     ``dry=True`` adds ``dry=true`` to every call whose operation has it and sends no
     other line.
@@ -400,7 +400,7 @@ async def run_job(
         try:
             for number, text in job_lines(job):
                 if number in sendable and number not in finished:
-                    await executor.submit(await parse_line(number, text, dry=dry))
+                    await executor.submit(parse_line(number, text, dry=dry))
             await executor.drain()
         finally:
             await executor.abort()

@@ -314,7 +314,7 @@ async def _run_chunk(worker: WorkerState, job_id: str, chunk: int) -> None:
                 if state == b"s":
                     await redis.sadd(keys.resent, number)
                 try:
-                    call = await parse_line(number, text, dry=dry)
+                    call = parse_line(number, text, dry=dry)
                 except LineError as error:  # a worker running another version of the library
                     await ledger.failed(
                         number, {"class": "LineError", "status": None, "message": str(error)}

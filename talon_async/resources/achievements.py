@@ -6,21 +6,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .._operation import CallOptions, Operation
-from .._pagination import Pager
-from ..models.achievements import (
-    AchievementStatusEntry,
-    GetCustomerAchievementHistory200Response,
-    GetCustomerAchievements200Response,
-)
-from ..models.inventory import AchievementProgress
-from ._base import DEFAULT_AUTH, HasTransport, Query, Resource, path_id
+from .. import operations as op
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-MAX_PAGE_SIZE = 1000
-"""The largest page of both achievement lists, and the API's default."""
+    from .._operation import CallOptions
+    from .._pagination import Pager
+    from ..models import (
+        AchievementProgress,
+        AchievementStatusEntry,
+        GetCustomerAchievementHistory200Response,
+        GetCustomerAchievements200Response,
+    )
 
 
 class AchievementsResource(Resource):
@@ -29,7 +28,7 @@ class AchievementsResource(Resource):
     __slots__ = ()
 
     async def get_for_customer(
-        self: HasTransport,
+        self,
         integration_id: str,
         *,
         campaign_ids: Sequence[int] | None = None,
@@ -48,57 +47,47 @@ class AchievementsResource(Resource):
         ``current_progress_status`` takes ``"inprogress"``, ``"completed"`` and
         ``"not_started"``.
         """
-        return await self._transport.send(
-            Operation(
-                "GET",
-                "/v1/customer_profiles/{integrationId}/achievements",
-                GetCustomerAchievements200Response,
-                DEFAULT_AUTH,
-                path_params={"integrationId": integration_id},
-                query=Query()
-                .strings("campaignIds", campaign_ids, explode=False)
-                .strings("achievementIds", achievement_ids, explode=False)
-                .strings("achievementStatus", achievement_status, explode=False)
-                .strings("currentProgressStatus", current_progress_status, explode=False)
-                .integer("pageSize", page_size, minimum=1, maximum=MAX_PAGE_SIZE)
-                .integer("skip", skip, minimum=0),
-            ),
+        return await self._send(
+            op.GET_CUSTOMER_ACHIEVEMENTS,
             options,
+            integration_id,
+            campaign_ids=campaign_ids,
+            achievement_ids=achievement_ids,
+            achievement_status=achievement_status,
+            current_progress_status=current_progress_status,
+            page_size=page_size,
+            skip=skip,
         )
 
     def iter_for_customer(
-        self: HasTransport,
+        self,
         integration_id: str,
         *,
         campaign_ids: Sequence[int] | None = None,
         achievement_ids: Sequence[int] | None = None,
         achievement_status: Sequence[str] | None = None,
         current_progress_status: Sequence[str] | None = None,
-        page_size: int = MAX_PAGE_SIZE,
+        page_size: int | None = None,
         limit: int | None = None,
         **options: Unpack[CallOptions],
     ) -> Pager[AchievementStatusEntry]:
         """``async for entry in client.achievements.iter_for_customer(...)``: every
-        achievement :meth:`get_for_customer` lists, ``page_size`` per request, at most
-        ``limit`` of them."""
-        return Pager(
-            lambda skip, size: AchievementsResource.get_for_customer(
-                self,
-                integration_id,
-                campaign_ids=campaign_ids,
-                achievement_ids=achievement_ids,
-                achievement_status=achievement_status,
-                current_progress_status=current_progress_status,
-                page_size=size,
-                skip=skip,
-                **options,
-            ),
-            page_size=page_size,
-            limit=limit,
+        achievement :meth:`get_for_customer` lists, ``page_size`` (default 1000) per
+        request, at most ``limit`` of them."""
+        return self._pager(
+            op.GET_CUSTOMER_ACHIEVEMENTS,
+            options,
+            page_size,
+            limit,
+            integration_id,
+            campaign_ids=campaign_ids,
+            achievement_ids=achievement_ids,
+            achievement_status=achievement_status,
+            current_progress_status=current_progress_status,
         )
 
     async def get_history(
-        self: HasTransport,
+        self,
         integration_id: str,
         achievement_id: int,
         *,
@@ -115,52 +104,41 @@ class AchievementsResource(Resource):
         ``progress_status`` takes ``"inprogress"``, ``"completed"`` and ``"expired"``;
         ``start_date`` and ``end_date`` keep the records created in that range.
         """
-        return await self._transport.send(
-            Operation(
-                "GET",
-                "/v1/customer_profiles/{integrationId}/achievements/{achievementId}",
-                GetCustomerAchievementHistory200Response,
-                DEFAULT_AUTH,
-                path_params={
-                    "integrationId": integration_id,
-                    "achievementId": path_id("achievementId", achievement_id),
-                },
-                query=Query()
-                .strings("progressStatus", progress_status, explode=False)
-                .moment("startDate", start_date)
-                .moment("endDate", end_date)
-                .integer("pageSize", page_size, minimum=1, maximum=MAX_PAGE_SIZE)
-                .integer("skip", skip, minimum=0),
-            ),
+        return await self._send(
+            op.GET_CUSTOMER_ACHIEVEMENT_HISTORY,
             options,
+            integration_id,
+            achievement_id,
+            progress_status=progress_status,
+            start_date=start_date,
+            end_date=end_date,
+            page_size=page_size,
+            skip=skip,
         )
 
     def iter_history(
-        self: HasTransport,
+        self,
         integration_id: str,
         achievement_id: int,
         *,
         progress_status: Sequence[str] | None = None,
         start_date: datetime | None = None,
         end_date: datetime | None = None,
-        page_size: int = MAX_PAGE_SIZE,
+        page_size: int | None = None,
         limit: int | None = None,
         **options: Unpack[CallOptions],
     ) -> Pager[AchievementProgress]:
         """``async for record in client.achievements.iter_history(...)``: every record
-        :meth:`get_history` lists, ``page_size`` per request, at most ``limit`` of them."""
-        return Pager(
-            lambda skip, size: AchievementsResource.get_history(
-                self,
-                integration_id,
-                achievement_id,
-                progress_status=progress_status,
-                start_date=start_date,
-                end_date=end_date,
-                page_size=size,
-                skip=skip,
-                **options,
-            ),
-            page_size=page_size,
-            limit=limit,
+        :meth:`get_history` lists, ``page_size`` (default 1000) per request, at most
+        ``limit`` of them."""
+        return self._pager(
+            op.GET_CUSTOMER_ACHIEVEMENT_HISTORY,
+            options,
+            page_size,
+            limit,
+            integration_id,
+            achievement_id,
+            progress_status=progress_status,
+            start_date=start_date,
+            end_date=end_date,
         )

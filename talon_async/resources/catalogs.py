@@ -4,31 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._operation import CallOptions, Operation
-from ..models.catalogs import (
-    BestPriorPrice,
-    BestPriorPriceRequest,
-    Catalog,
-    CatalogSyncRequest,
-)
-from ._base import DEFAULT_AUTH, HasTransport, Resource, path_id
+from .. import operations as op
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-MAX_ACTIONS_PER_SYNC = 1000
-"""The API's limit on actions in one catalog sync."""
-
-
-def _check_actions(request: CatalogSyncRequest) -> None:
-    if not isinstance(request, CatalogSyncRequest):
-        return  # the transport refuses any other body with a TypeError
-    # The actions of one sync are applied together (and against one catalog version), so
-    # a longer list cannot be split up here like a bulk profile update: it is refused.
-    if not 1 <= len(request.actions) <= MAX_ACTIONS_PER_SYNC:
-        raise ValueError(
-            f"a catalog sync takes 1 to {MAX_ACTIONS_PER_SYNC} actions, got {len(request.actions)}"
-        )
+    from .._operation import CallOptions
+    from ..models import BestPriorPrice, BestPriorPriceRequest, Catalog, CatalogSyncRequest
 
 
 class CatalogsResource(Resource):
@@ -37,7 +20,7 @@ class CatalogsResource(Resource):
     __slots__ = ()
 
     async def sync(
-        self: HasTransport,
+        self,
         catalog_id: int,
         catalog_sync_request: CatalogSyncRequest,
         **options: Unpack[CallOptions],
@@ -46,38 +29,18 @@ class CatalogsResource(Resource):
         ``catalog_id`` in one request.
 
         Build each action from its payload model with ``CatalogAction.of``. The API takes
-        1 to 1000 actions per sync; other counts, and an action whose ``type`` does not
-        match its payload model, raise ``ValueError`` before anything is sent.
+        1 to 1000 actions per sync, applied together, so a longer list is refused rather
+        than split: other counts, and an action whose ``type`` does not match its payload
+        model, raise ``ValueError`` before anything is sent.
         """
-        _check_actions(catalog_sync_request)
-        return await self._transport.send(
-            Operation(
-                "PUT",
-                "/v1/catalogs/{catalogId}/sync",
-                Catalog,
-                DEFAULT_AUTH,
-                path_params={"catalogId": path_id("catalogId", catalog_id)},
-                body=catalog_sync_request,
-                body_type=CatalogSyncRequest,
-            ),
-            options,
-        )
+        return await self._send(op.SYNC_CATALOG, options, catalog_id, catalog_sync_request)
 
     async def best_prior_price(
-        self: HasTransport,
+        self,
         best_prior_price_request: BestPriorPriceRequest,
         **options: Unpack[CallOptions],
     ) -> list[BestPriorPrice]:
         """The lowest price each SKU had in the period the request describes, from the
-        price history (an experimental operation of the API)."""
-        return await self._transport.send(
-            Operation(
-                "POST",
-                "/v1/best_prior_price",
-                list[BestPriorPrice],
-                DEFAULT_AUTH,
-                body=best_prior_price_request,
-                body_type=BestPriorPriceRequest,
-            ),
-            options,
-        )
+        price history (an experimental operation of the API). A lookup, so it is retried
+        like a GET although the API takes it as a POST."""
+        return await self._send(op.BEST_PRIOR_PRICE, options, best_prior_price_request)

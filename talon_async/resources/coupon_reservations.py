@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from types import NoneType
 from typing import TYPE_CHECKING
 
-from .._operation import CallOptions, Operation
-from ..models.coupons import Coupon, CouponList, CouponReservations
-from ..models.profiles import CustomerProfileList
-from ._base import DEFAULT_AUTH, HasTransport, Resource
+from .. import operations as op
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-_PATH = "/v1/coupon_reservations/{couponValue}"
+    from .._operation import CallOptions
+    from ..models import Coupon, CouponList, CouponReservations, CustomerProfileList
 
 
 class CouponReservationsResource(Resource):
@@ -22,71 +20,32 @@ class CouponReservationsResource(Resource):
     __slots__ = ()
 
     async def create(
-        self: HasTransport,
+        self,
         coupon_value: str,
         coupon_reservations: CouponReservations,
         **options: Unpack[CallOptions],
     ) -> Coupon:
         """Reserve the coupon ``coupon_value`` for the listed customer profiles."""
-        return await self._transport.send(
-            Operation(
-                "POST",
-                _PATH,
-                Coupon,
-                DEFAULT_AUTH,
-                path_params={"couponValue": coupon_value},
-                body=coupon_reservations,
-                body_type=CouponReservations,
-            ),
-            options,
+        return await self._send(
+            op.CREATE_COUPON_RESERVATION, options, coupon_value, coupon_reservations
         )
 
     async def delete(
-        self: HasTransport,
+        self,
         coupon_value: str,
         coupon_reservations: CouponReservations,
         **options: Unpack[CallOptions],
     ) -> None:
         """Remove the reservations of ``coupon_value`` for the listed customer profiles."""
-        await self._transport.send(
-            Operation(
-                "DELETE",
-                _PATH,
-                NoneType,
-                DEFAULT_AUTH,
-                path_params={"couponValue": coupon_value},
-                body=coupon_reservations,
-                body_type=CouponReservations,
-            ),
-            options,
-        )
+        await self._send(op.DELETE_COUPON_RESERVATION, options, coupon_value, coupon_reservations)
 
-    async def list_coupons(
-        self: HasTransport, integration_id: str, **options: Unpack[CallOptions]
-    ) -> CouponList:
-        """The valid coupons reserved for the customer profile ``integration_id``."""
-        return await self._transport.send(
-            Operation(
-                "GET",
-                "/v1/coupon_reservations/coupons/{integrationId}",
-                CouponList,
-                DEFAULT_AUTH,
-                path_params={"integrationId": integration_id},
-            ),
-            options,
-        )
+    async def list_coupons(self, integration_id: str, **options: Unpack[CallOptions]) -> CouponList:
+        """The valid coupons reserved for the customer profile ``integration_id``
+        (deprecated by Talon.One: the customer's inventory lists them)."""
+        return await self._send(op.GET_RESERVED_COUPONS, options, integration_id)
 
     async def list_customers(
-        self: HasTransport, coupon_value: str, **options: Unpack[CallOptions]
+        self, coupon_value: str, **options: Unpack[CallOptions]
     ) -> CustomerProfileList:
         """The customer profiles that hold a reservation of ``coupon_value``."""
-        return await self._transport.send(
-            Operation(
-                "GET",
-                "/v1/coupon_reservations/customerprofiles/{couponValue}",
-                CustomerProfileList,
-                DEFAULT_AUTH,
-                path_params={"couponValue": coupon_value},
-            ),
-            options,
-        )
+        return await self._send(op.GET_RESERVED_CUSTOMERS, options, coupon_value)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from types import NoneType
 from typing import TYPE_CHECKING
 
-from .._operation import CallOptions, Operation
-from ._base import DEFAULT_AUTH, HasTransport, Resource
+from .. import operations as op
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from .._operation import CallOptions
 
 
 class CustomerDataResource(Resource):
@@ -17,17 +18,6 @@ class CustomerDataResource(Resource):
 
     __slots__ = ()
 
-    async def delete(
-        self: HasTransport, integration_id: str, **options: Unpack[CallOptions]
-    ) -> None:
+    async def delete(self, integration_id: str, **options: Unpack[CallOptions]) -> None:
         """Delete the personal data of the customer profile ``integration_id``."""
-        await self._transport.send(
-            Operation(
-                "DELETE",
-                "/v1/customer_data/{integrationId}",
-                NoneType,
-                DEFAULT_AUTH,
-                path_params={"integrationId": integration_id},
-            ),
-            options,
-        )
+        await self._send(op.DELETE_CUSTOMER_DATA, options, integration_id)

@@ -3,40 +3,38 @@ deprecated v1 tracking."""
 
 from __future__ import annotations
 
-import warnings
-from types import NoneType
 from typing import TYPE_CHECKING, Literal, overload
 
-from .._operation import CallOptions, Operation
-from ..models.events import EventV3, IntegrationEventV2Request, IntegrationEventV3Request, NewEvent
-from ..models.state import IntegrationEventV2Response, IntegrationEventV3Response, IntegrationState
-from ._base import API_KEY_AUTH, DEFAULT_AUTH, HasTransport, Query, Resource
+from .. import operations as op
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-
-def _tracking_query(silent: bool, dry: bool, force_complete_evaluation: bool) -> Query:
-    """The query of the v2 and v3 tracking calls, which share their three options."""
-    query = (
-        Query()
-        .yes_no("silent", silent)
-        .flag("dry", dry)
-        .flag("forceCompleteEvaluation", force_complete_evaluation)
+    from .._operation import CallOptions
+    from ..models import (
+        EventV3,
+        IntegrationEventV2Request,
+        IntegrationEventV2Response,
+        IntegrationEventV3Request,
+        IntegrationEventV3Response,
+        IntegrationState,
+        NewEvent,
     )
-    if force_complete_evaluation and not dry:
-        raise ValueError("force_complete_evaluation=True is only accepted together with dry=True")
-    return query
 
 
 class EventsResource(Resource):
-    """``client.events``."""
+    """``client.events``.
+
+    Events of one customer profile tracked through one client are sent one at a time, in
+    call order (the API answers 409 to parallel ones).
+    """
 
     __slots__ = ()
 
     @overload
     async def track_v2(
-        self: HasTransport,
+        self,
         integration_event_v2_request: IntegrationEventV2Request,
         *,
         silent: Literal[False] = ...,
@@ -46,7 +44,7 @@ class EventsResource(Resource):
     ) -> IntegrationEventV2Response: ...
     @overload
     async def track_v2(
-        self: HasTransport,
+        self,
         integration_event_v2_request: IntegrationEventV2Request,
         *,
         silent: Literal[True],
@@ -56,7 +54,7 @@ class EventsResource(Resource):
     ) -> None: ...
     @overload
     async def track_v2(
-        self: HasTransport,
+        self,
         integration_event_v2_request: IntegrationEventV2Request,
         *,
         silent: bool,
@@ -66,7 +64,7 @@ class EventsResource(Resource):
     ) -> IntegrationEventV2Response | None: ...
 
     async def track_v2(
-        self: HasTransport,
+        self,
         integration_event_v2_request: IntegrationEventV2Request,
         *,
         silent: bool = False,
@@ -82,25 +80,18 @@ class EventsResource(Resource):
         campaign whatever the Application's evaluation mode. Being a POST, the call is
         not sent again once it may have reached the server, unless ``allow_replay=True``.
         """
-        returns: type[IntegrationEventV2Response] | type[None] = (
-            NoneType if silent else IntegrationEventV2Response
-        )
-        return await self._transport.send(
-            Operation(
-                "POST",
-                "/v2/events",
-                returns,
-                API_KEY_AUTH,
-                query=_tracking_query(silent, dry, force_complete_evaluation),
-                body=integration_event_v2_request,
-                body_type=IntegrationEventV2Request,
-            ),
+        return await self._send(
+            op.TRACK_EVENT_V2,
             options,
+            integration_event_v2_request,
+            silent=silent,
+            dry=dry,
+            force_complete_evaluation=force_complete_evaluation,
         )
 
     @overload
     async def track_v3(
-        self: HasTransport,
+        self,
         integration_event_v3_request: IntegrationEventV3Request,
         *,
         silent: Literal[False] = ...,
@@ -110,7 +101,7 @@ class EventsResource(Resource):
     ) -> IntegrationEventV3Response: ...
     @overload
     async def track_v3(
-        self: HasTransport,
+        self,
         integration_event_v3_request: IntegrationEventV3Request,
         *,
         silent: Literal[True],
@@ -120,7 +111,7 @@ class EventsResource(Resource):
     ) -> None: ...
     @overload
     async def track_v3(
-        self: HasTransport,
+        self,
         integration_event_v3_request: IntegrationEventV3Request,
         *,
         silent: bool,
@@ -130,7 +121,7 @@ class EventsResource(Resource):
     ) -> IntegrationEventV3Response | None: ...
 
     async def track_v3(
-        self: HasTransport,
+        self,
         integration_event_v3_request: IntegrationEventV3Request,
         *,
         silent: bool = False,
@@ -143,65 +134,25 @@ class EventsResource(Resource):
 
         The options work as for :meth:`track_v2`; with ``silent=True`` this returns None
         (the spec documents the 204 answer for ``silent`` but lists none among this
-        operation's responses, so any body is ignored).
+        operation's responses, so any body is ignored). The API keeps one event per
+        ``integration_id``, so the call is retried like a PUT.
         """
-        returns: type[IntegrationEventV3Response] | type[None] = (
-            NoneType if silent else IntegrationEventV3Response
-        )
-        return await self._transport.send(
-            Operation(
-                "POST",
-                "/v3/events",
-                returns,
-                API_KEY_AUTH,
-                query=_tracking_query(silent, dry, force_complete_evaluation),
-                body=integration_event_v3_request,
-                body_type=IntegrationEventV3Request,
-            ),
+        return await self._send(
+            op.TRACK_EVENT_V3,
             options,
+            integration_event_v3_request,
+            silent=silent,
+            dry=dry,
+            force_complete_evaluation=force_complete_evaluation,
         )
 
-    async def get_v3(
-        self: HasTransport, integration_id: str, **options: Unpack[CallOptions]
-    ) -> EventV3:
+    async def get_v3(self, integration_id: str, **options: Unpack[CallOptions]) -> EventV3:
         """Read back the advanced event whose unique ID is ``integration_id``."""
-        return await self._transport.send(
-            Operation(
-                "GET",
-                "/v3/events/{integrationId}",
-                EventV3,
-                API_KEY_AUTH,
-                path_params={"integrationId": integration_id},
-            ),
-            options,
-        )
+        return await self._send(op.GET_EVENT_V3, options, integration_id)
 
     async def track(
-        self: HasTransport,
-        new_event: NewEvent,
-        *,
-        dry: bool = False,
-        **options: Unpack[CallOptions],
+        self, new_event: NewEvent, *, dry: bool = False, **options: Unpack[CallOptions]
     ) -> IntegrationState:
         """Track an event (deprecated by Talon.One: ``POST /v1/events``; use
-        :meth:`track_v2`).
-
-        With ``dry=True`` rules are evaluated but nothing is persisted.
-        """
-        warnings.warn(
-            "trackEvent (POST /v1/events) is deprecated by Talon.One; use events.track_v2",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return await self._transport.send(
-            Operation(
-                "POST",
-                "/v1/events",
-                IntegrationState,
-                DEFAULT_AUTH,
-                query=Query().flag("dry", dry),
-                body=new_event,
-                body_type=NewEvent,
-            ),
-            options,
-        )
+        :meth:`track_v2`). With ``dry=True`` rules are evaluated but nothing is persisted."""
+        return await self._send(op.TRACK_EVENT, options, new_event, dry=dry)

@@ -2,62 +2,32 @@
 
 from __future__ import annotations
 
-import warnings
-from types import NoneType
 from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
-from .._operation import CallOptions, Operation
-from ..auth import API_KEY_V1, MANAGER_AUTH
+from .. import operations as op
 from ..batch import run_batch
 from ..errors import BulkUpdateError, TalonDecodeError
-from ..models.inventory import CustomerInventory
-from ..models.profiles import (
-    CustomerProfileAudienceRequest,
-    CustomerProfileIntegrationRequestV2,
-    MultipleCustomerProfileIntegrationRequest,
-    NewCustomerProfile,
-)
-from ..models.state import (
-    IntegrationState,
-    IntegrationStateV2,
-    MultipleCustomerProfileIntegrationResponseV2,
-)
-from ._base import DEFAULT_AUTH, HasTransport, Query, Resource
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from .._transport import Transport
+    from .._operation import CallOptions
+    from ..models import (
+        CustomerInventory,
+        CustomerProfileAudienceRequest,
+        CustomerProfileIntegrationRequestV2,
+        IntegrationState,
+        IntegrationStateV2,
+        MultipleCustomerProfileIntegrationRequest,
+        MultipleCustomerProfileIntegrationResponseV2,
+        NewCustomerProfile,
+    )
 
-MAX_PROFILES_PER_REQUEST = 1000
-"""The API's limit on profiles in one bulk update."""
 BULK_PARTS_IN_FLIGHT = 4
 """Requests in flight at once when a bulk update is larger than one request."""
-
-
-async def _send_bulk(
-    transport: Transport,
-    body: MultipleCustomerProfileIntegrationRequest,
-    silent: bool,
-    options: CallOptions,
-) -> MultipleCustomerProfileIntegrationResponseV2 | None:
-    returns: type[MultipleCustomerProfileIntegrationResponseV2] | type[None] = (
-        NoneType if silent else MultipleCustomerProfileIntegrationResponseV2
-    )
-    return await transport.send(
-        Operation(
-            "PUT",
-            "/v2/customer_profiles",
-            returns,
-            DEFAULT_AUTH,
-            query=Query().yes_no("silent", silent),
-            body=body,
-            body_type=MultipleCustomerProfileIntegrationRequest,
-        ),
-        options,
-    )
 
 
 class ProfilesResource(Resource):
@@ -66,7 +36,7 @@ class ProfilesResource(Resource):
     __slots__ = ()
 
     async def update_v2(
-        self: HasTransport,
+        self,
         integration_id: str,
         body: CustomerProfileIntegrationRequestV2,
         *,
@@ -77,27 +47,21 @@ class ProfilesResource(Resource):
         """Create or update the customer profile ``integration_id``.
 
         ``run_rule_engine=True`` evaluates campaigns and returns their effects; ``dry=True``
-        (which needs ``run_rule_engine=True``) evaluates without persisting.
+        (which needs ``run_rule_engine=True``) evaluates without persisting. Updates of
+        one profile made through one client are sent one at a time, in call order.
         """
-        if dry and not run_rule_engine:
-            raise ValueError("dry=True only has an effect with run_rule_engine=True")
-        return await self._transport.send(
-            Operation(
-                "PUT",
-                "/v2/customer_profiles/{integrationId}",
-                IntegrationStateV2,
-                DEFAULT_AUTH,
-                path_params={"integrationId": integration_id},
-                query=Query().flag("runRuleEngine", run_rule_engine).flag("dry", dry),
-                body=body,
-                body_type=CustomerProfileIntegrationRequestV2,
-            ),
+        return await self._send(
+            op.UPDATE_CUSTOMER_PROFILE_V2,
             options,
+            integration_id,
+            body,
+            run_rule_engine=run_rule_engine,
+            dry=dry,
         )
 
     @overload
     async def update_many_v2(
-        self: HasTransport,
+        self,
         body: MultipleCustomerProfileIntegrationRequest,
         *,
         silent: Literal[False] = ...,
@@ -105,7 +69,7 @@ class ProfilesResource(Resource):
     ) -> MultipleCustomerProfileIntegrationResponseV2: ...
     @overload
     async def update_many_v2(
-        self: HasTransport,
+        self,
         body: MultipleCustomerProfileIntegrationRequest,
         *,
         silent: Literal[True],
@@ -113,7 +77,7 @@ class ProfilesResource(Resource):
     ) -> None: ...
     @overload
     async def update_many_v2(
-        self: HasTransport,
+        self,
         body: MultipleCustomerProfileIntegrationRequest,
         *,
         silent: bool,
@@ -121,7 +85,7 @@ class ProfilesResource(Resource):
     ) -> MultipleCustomerProfileIntegrationResponseV2 | None: ...
 
     async def update_many_v2(
-        self: HasTransport,
+        self,
         body: MultipleCustomerProfileIntegrationRequest,
         *,
         silent: bool = False,
@@ -135,25 +99,24 @@ class ProfilesResource(Resource):
         part, so the caller knows exactly which profiles were stored. With
         ``silent=True`` the API answers 204 and this returns None.
         """
-        profiles = body.customer_profiles or []
-        transport = self._transport
-        if len(profiles) <= MAX_PROFILES_PER_REQUEST:
-            return await _send_bulk(transport, body, silent, options)
+        operation = op.UPDATE_CUSTOMER_PROFILES_V2
+        limit = operation.items.maximum if operation.items is not None else 0
+        profiles = getattr(body, "customer_profiles", None) or []
+        if len(profiles) <= limit:
+            return await self._send(operation, options, body, silent=silent)
         ranges = [
-            (first, min(first + MAX_PROFILES_PER_REQUEST, len(profiles)) - 1)
-            for first in range(0, len(profiles), MAX_PROFILES_PER_REQUEST)
+            (first, min(first + limit, len(profiles)) - 1)
+            for first in range(0, len(profiles), limit)
         ]
+        parts = [attrs.evolve(body, customer_profiles=profiles[a : b + 1]) for a, b in ranges]
+        requests = [operation.request(part, silent=silent) for part in parts]  # checked first
+        transport = self._transport
 
         async def send_part(
-            part: tuple[int, int],
+            index: int,
         ) -> MultipleCustomerProfileIntegrationResponseV2 | None:
-            first, last = part
-            answer = await _send_bulk(
-                transport,
-                attrs.evolve(body, customer_profiles=profiles[first : last + 1]),
-                silent,
-                options,
-            )
+            answer = await transport.send(requests[index], options)
+            first, last = ranges[index]
             states = 0 if answer is None else len(answer.integration_states or ())
             if answer is not None and states != last + 1 - first:
                 raise TalonDecodeError(
@@ -162,22 +125,23 @@ class ProfilesResource(Resource):
                 )
             return answer
 
-        outcomes = await run_batch(send_part, ranges, concurrency=BULK_PARTS_IN_FLIGHT)
+        outcomes = await run_batch(send_part, range(len(ranges)), concurrency=BULK_PARTS_IN_FLIGHT)
         if any(isinstance(outcome, BaseException) for outcome in outcomes):
             raise BulkUpdateError(outcomes, parts=ranges)
         if silent:
             return None
-        return MultipleCustomerProfileIntegrationResponseV2(
-            integration_states=[
-                state
-                for outcome in outcomes
-                if isinstance(outcome, MultipleCustomerProfileIntegrationResponseV2)
-                for state in outcome.integration_states or ()
-            ]
-        )
+        states = [
+            state
+            for outcome in outcomes
+            if outcome is not None and not isinstance(outcome, BaseException)
+            for state in outcome.integration_states or ()
+        ]
+        from ..models import MultipleCustomerProfileIntegrationResponseV2 as Joined
+
+        return Joined(integration_states=states)
 
     async def update(
-        self: HasTransport,
+        self,
         integration_id: str,
         new_customer_profile: NewCustomerProfile,
         *,
@@ -185,28 +149,12 @@ class ProfilesResource(Resource):
         **options: Unpack[CallOptions],
     ) -> IntegrationState:
         """Update a customer profile with the v1 endpoint (deprecated by Talon.One)."""
-        warnings.warn(
-            "updateCustomerProfile (PUT /v1/customer_profiles) is deprecated by Talon.One; "
-            "use profiles.update_v2",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return await self._transport.send(
-            Operation(
-                "PUT",
-                "/v1/customer_profiles/{integrationId}",
-                IntegrationState,
-                DEFAULT_AUTH,
-                path_params={"integrationId": integration_id},
-                query=Query().flag("dry", dry),
-                body=new_customer_profile,
-                body_type=NewCustomerProfile,
-            ),
-            options,
+        return await self._send(
+            op.UPDATE_CUSTOMER_PROFILE, options, integration_id, new_customer_profile, dry=dry
         )
 
     async def get_inventory(
-        self: HasTransport,
+        self,
         integration_id: str,
         *,
         profile: bool = False,
@@ -218,26 +166,20 @@ class ProfilesResource(Resource):
         **options: Unpack[CallOptions],
     ) -> CustomerInventory:
         """Everything associated with a customer profile; each flag adds one part."""
-        return await self._transport.send(
-            Operation(
-                "GET",
-                "/v1/customer_profiles/{integrationId}/inventory",
-                CustomerInventory,
-                DEFAULT_AUTH,
-                path_params={"integrationId": integration_id},
-                query=Query()
-                .flag("profile", profile)
-                .flag("referrals", referrals)
-                .flag("coupons", coupons)
-                .flag("loyalty", loyalty)
-                .flag("giveaways", giveaways)
-                .flag("achievements", achievements),
-            ),
+        return await self._send(
+            op.GET_CUSTOMER_INVENTORY,
             options,
+            integration_id,
+            profile=profile,
+            referrals=referrals,
+            coupons=coupons,
+            loyalty=loyalty,
+            giveaways=giveaways,
+            achievements=achievements,
         )
 
     async def update_audiences(
-        self: HasTransport,
+        self,
         customer_profile_audience_request: CustomerProfileAudienceRequest,
         **options: Unpack[CallOptions],
     ) -> None:
@@ -247,14 +189,6 @@ class ProfilesResource(Resource):
         the current API takes an Application API key. Either works: give the client the
         ``Bearer`` strategy first if your deployment needs it for this call.
         """
-        await self._transport.send(
-            Operation(
-                "POST",
-                "/v2/customer_audiences",
-                NoneType,
-                (MANAGER_AUTH, API_KEY_V1),
-                body=customer_profile_audience_request,
-                body_type=CustomerProfileAudienceRequest,
-            ),
-            options,
+        await self._send(
+            op.UPDATE_CUSTOMER_PROFILE_AUDIENCES, options, customer_profile_audience_request
         )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from types import NoneType
 from typing import TYPE_CHECKING, Literal, overload
 
-from .._operation import CallOptions, Operation
-from ..models.referrals import NewReferral, NewReferralsForMultipleAdvocates, Referral, ReferralList
-from ._base import DEFAULT_AUTH, HasTransport, Query, Resource
+from .. import operations as op
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from .._operation import CallOptions
+    from ..models import NewReferral, NewReferralsForMultipleAdvocates, Referral, ReferralList
 
 
 class ReferralsResource(Resource):
@@ -18,25 +19,13 @@ class ReferralsResource(Resource):
 
     __slots__ = ()
 
-    async def create(
-        self: HasTransport, new_referral: NewReferral, **options: Unpack[CallOptions]
-    ) -> Referral:
+    async def create(self, new_referral: NewReferral, **options: Unpack[CallOptions]) -> Referral:
         """Create a referral code for one advocate."""
-        return await self._transport.send(
-            Operation(
-                "POST",
-                "/v1/referrals",
-                Referral,
-                DEFAULT_AUTH,
-                body=new_referral,
-                body_type=NewReferral,
-            ),
-            options,
-        )
+        return await self._send(op.CREATE_REFERRAL, options, new_referral)
 
     @overload
     async def create_for_multiple_advocates(
-        self: HasTransport,
+        self,
         body: NewReferralsForMultipleAdvocates,
         *,
         silent: Literal[False] = ...,
@@ -44,7 +33,7 @@ class ReferralsResource(Resource):
     ) -> ReferralList: ...
     @overload
     async def create_for_multiple_advocates(
-        self: HasTransport,
+        self,
         body: NewReferralsForMultipleAdvocates,
         *,
         silent: Literal[True],
@@ -52,7 +41,7 @@ class ReferralsResource(Resource):
     ) -> None: ...
     @overload
     async def create_for_multiple_advocates(
-        self: HasTransport,
+        self,
         body: NewReferralsForMultipleAdvocates,
         *,
         silent: bool,
@@ -60,7 +49,7 @@ class ReferralsResource(Resource):
     ) -> ReferralList | None: ...
 
     async def create_for_multiple_advocates(
-        self: HasTransport,
+        self,
         body: NewReferralsForMultipleAdvocates,
         *,
         silent: bool = False,
@@ -71,16 +60,6 @@ class ReferralsResource(Resource):
         With ``silent=True`` the API answers 204 without the created referrals and this
         returns None.
         """
-        returns: type[ReferralList] | type[None] = NoneType if silent else ReferralList
-        return await self._transport.send(
-            Operation(
-                "POST",
-                "/v1/referrals_for_multiple_advocates",
-                returns,
-                DEFAULT_AUTH,
-                query=Query().yes_no("silent", silent),
-                body=body,
-                body_type=NewReferralsForMultipleAdvocates,
-            ),
-            options,
+        return await self._send(
+            op.CREATE_REFERRALS_FOR_MULTIPLE_ADVOCATES, options, body, silent=silent
         )

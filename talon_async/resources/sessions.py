@@ -3,37 +3,40 @@ session, reopen it, return items of it."""
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .._operation import CallOptions, Operation
-from ..models.sessions import IntegrationRequest, NewCustomerSession, ReturnIntegrationRequest
-from ..models.state import (
-    IntegrationCustomerSessionResponse,
-    IntegrationState,
-    IntegrationStateV2,
-    ReopenSessionResponse,
-)
-from ._base import API_KEY_AUTH, DEFAULT_AUTH, HasTransport, Query, Resource
+from .. import operations as op
+from ._base import Resource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-
-def _order_key(customer_session_id: str) -> tuple[str, str]:
-    # Calls on one session never overlap: the API answers 409 to parallel updates, and a
-    # read, a reopen or a return must see the session as the calls before it left it.
-    return ("customer_session", customer_session_id)
+    from .._operation import CallOptions
+    from ..models import (
+        IntegrationCustomerSessionResponse,
+        IntegrationRequest,
+        IntegrationState,
+        IntegrationStateV2,
+        NewCustomerSession,
+        ReopenSessionResponse,
+        ReturnIntegrationRequest,
+    )
 
 
 class SessionsResource(Resource):
-    """``client.sessions``."""
+    """``client.sessions``.
+
+    Calls on one session made through one client are sent one at a time, in call order
+    (the API answers 409 to parallel updates of a session, and a read, a reopen or a
+    return must see the session as the calls before it left it); calls on different
+    sessions run in parallel.
+    """
 
     __slots__ = ()
 
     async def update_v2(
-        self: HasTransport,
+        self,
         customer_session_id: str,
         integration_request: IntegrationRequest,
         *,
@@ -43,70 +46,33 @@ class SessionsResource(Resource):
     ) -> IntegrationStateV2:
         """Create or update the customer session ``customer_session_id``.
 
-        Updates of the same session made through this client are sent one at a time, in
-        call order; updates of different sessions run in parallel.
-
         ``dry=True`` evaluates the rules without persisting anything; ``now`` (with
         ``dry=True``) evaluates as if it were that moment.
         """
-        if now is not None and not dry:
-            raise ValueError("now= is only accepted together with dry=True")
-        return await self._transport.send(
-            Operation(
-                "PUT",
-                "/v2/customer_sessions/{customerSessionId}",
-                IntegrationStateV2,
-                DEFAULT_AUTH,
-                path_params={"customerSessionId": customer_session_id},
-                order_key=_order_key(customer_session_id),
-                query=Query().flag("dry", dry).moment("now", now),
-                body=integration_request,
-                body_type=IntegrationRequest,
-            ),
+        return await self._send(
+            op.UPDATE_CUSTOMER_SESSION_V2,
             options,
+            customer_session_id,
+            integration_request,
+            dry=dry,
+            now=now,
         )
 
     async def get(
-        self: HasTransport, customer_session_id: str, **options: Unpack[CallOptions]
+        self, customer_session_id: str, **options: Unpack[CallOptions]
     ) -> IntegrationCustomerSessionResponse:
-        """Read the customer session ``customer_session_id`` and the effects it has now.
-
-        Waits for calls on the same session made earlier through this client.
-        """
-        return await self._transport.send(
-            Operation(
-                "GET",
-                "/v2/customer_sessions/{customerSessionId}",
-                IntegrationCustomerSessionResponse,
-                API_KEY_AUTH,
-                path_params={"customerSessionId": customer_session_id},
-                order_key=_order_key(customer_session_id),
-            ),
-            options,
-        )
+        """Read the customer session ``customer_session_id`` and the effects it has now."""
+        return await self._send(op.GET_CUSTOMER_SESSION, options, customer_session_id)
 
     async def reopen(
-        self: HasTransport, customer_session_id: str, **options: Unpack[CallOptions]
+        self, customer_session_id: str, **options: Unpack[CallOptions]
     ) -> ReopenSessionResponse:
-        """Reopen the closed customer session ``customer_session_id``.
-
-        The answer lists the effects this rolled back. Ordered with the other calls on
-        the same session, like :meth:`update_v2`.
-        """
-        return await self._transport.send(
-            Operation(
-                "PUT",
-                "/v2/customer_sessions/{customerSessionId}/reopen",
-                ReopenSessionResponse,
-                API_KEY_AUTH,
-                path_params={"customerSessionId": customer_session_id},
-                order_key=_order_key(customer_session_id),
-            ),
-            options,
-        )
+        """Reopen the closed customer session ``customer_session_id``; the answer lists
+        the effects this rolled back."""
+        return await self._send(op.REOPEN_CUSTOMER_SESSION, options, customer_session_id)
 
     async def return_items(
-        self: HasTransport,
+        self,
         customer_session_id: str,
         return_integration_request: ReturnIntegrationRequest,
         *,
@@ -119,27 +85,23 @@ class SessionsResource(Resource):
         The session becomes ``partially_returned`` and the effects granted on the returned
         items are rolled back. ``dry=True`` persists nothing; ``run_rule_engine=True``
         evaluates the session again afterwards (campaigns set to re-evaluate on return).
-        Ordered with the other calls on the same session, like :meth:`update_v2`; being a
-        POST, it is not sent again once it may have reached the server, unless the call
-        passes ``allow_replay=True`` (e.g. with an ``Idempotency-Key`` in ``extra_headers``).
+
+        Each call carries an ``Idempotency-Key`` header (a new one per call, the same on
+        each of its retries), with which the API applies a return only once: so the call
+        is retried like a PUT. Pass your own key in ``extra_headers`` to make a return
+        you may send again later (after a crash, say) apply once too.
         """
-        return await self._transport.send(
-            Operation(
-                "POST",
-                "/v2/customer_sessions/{customerSessionId}/returns",
-                IntegrationStateV2,
-                API_KEY_AUTH,
-                path_params={"customerSessionId": customer_session_id},
-                order_key=_order_key(customer_session_id),
-                query=Query().flag("dry", dry).flag("runRuleEngine", run_rule_engine),
-                body=return_integration_request,
-                body_type=ReturnIntegrationRequest,
-            ),
+        return await self._send(
+            op.RETURN_CART_ITEMS,
             options,
+            customer_session_id,
+            return_integration_request,
+            dry=dry,
+            run_rule_engine=run_rule_engine,
         )
 
     async def update(
-        self: HasTransport,
+        self,
         customer_session_id: str,
         new_customer_session: NewCustomerSession,
         *,
@@ -147,23 +109,6 @@ class SessionsResource(Resource):
         **options: Unpack[CallOptions],
     ) -> IntegrationState:
         """Update a customer session with the v1 endpoint (deprecated by Talon.One)."""
-        warnings.warn(
-            "updateCustomerSession (PUT /v1/customer_sessions) is deprecated by Talon.One; "
-            "use sessions.update_v2",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return await self._transport.send(
-            Operation(
-                "PUT",
-                "/v1/customer_sessions/{customerSessionId}",
-                IntegrationState,
-                DEFAULT_AUTH,
-                path_params={"customerSessionId": customer_session_id},
-                order_key=_order_key(customer_session_id),
-                query=Query().flag("dry", dry),
-                body=new_customer_session,
-                body_type=NewCustomerSession,
-            ),
-            options,
+        return await self._send(
+            op.UPDATE_CUSTOMER_SESSION, options, customer_session_id, new_customer_session, dry=dry
         )

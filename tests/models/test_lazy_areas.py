@@ -25,6 +25,9 @@ def test_areas_load_on_first_use() -> None:
         "loaded = lambda: {m for m in sys.modules if m.startswith('talon_async.models.')}\n"
         "before = loaded()\n"
         "client.campaigns\n"
+        "assert loaded() == before, loaded() - before\n"
+        "from talon_async.operations import INTEGRATION_GET_ALL_CAMPAIGNS as operation\n"
+        "operation.request()\n"
         "assert loaded() - before == {'talon_async.models.campaigns'}, loaded() - before\n"
         "from talon_async.models import CatalogAction\n"
         "assert 'talon_async.models.catalogs' in loaded()\n"
@@ -77,8 +80,8 @@ def test_session_answers_load_no_loyalty_operation_models() -> None:
         "from talon_async.models import CustomerInventory, Event, IntegrationStateV2\n"
         "assert 'talon_async.models.loyalty_embedded' in sys.modules\n"
         "assert 'talon_async.models.loyalty' not in sys.modules\n"
-        "client = talon_async.TalonClient('http://127.0.0.1:9', auth=talon_async.ApiKeyV1('k'))\n"
-        "client.loyalty\n"
+        "from talon_async.operations import GET_LOYALTY_CARD_BALANCES as operation\n"
+        "operation.request(1, 'card')\n"
         "assert 'talon_async.models.loyalty' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

@@ -284,7 +284,8 @@ async def test_coupon_reservations(talon_fake: FakeTalon, talon_client: TalonCli
     await talon_client.coupon_reservations.create(
         "OLD", CouponReservations(integration_ids=["alice"])
     )
-    reserved = await talon_client.get_reserved_coupons("alice")
+    with pytest.deprecated_call():
+        reserved = await talon_client.get_reserved_coupons("alice")
     assert (reserved.total_result_size, [c.value for c in reserved.data]) == (1, ["SUMMER10"])
     customers = await talon_client.get_reserved_customers("SUMMER10")
     assert sorted(p.integration_id for p in customers.data) == ["alice", "bob"]
@@ -292,7 +293,8 @@ async def test_coupon_reservations(talon_fake: FakeTalon, talon_client: TalonCli
     await talon_client.delete_coupon_reservation("SUMMER10", deleted)
     customers = await talon_client.coupon_reservations.list_customers("SUMMER10")
     assert [p.integration_id for p in customers.data] == ["alice"]
-    assert (await talon_client.coupon_reservations.list_coupons("nobody")).data == []
+    with pytest.deprecated_call():
+        assert (await talon_client.coupon_reservations.list_coupons("nobody")).data == []
     with pytest.raises(NotFoundError):
         await talon_client.create_coupon_reservation("NOPE", reservation)
     assert "NOPE" not in talon_fake.reservations
