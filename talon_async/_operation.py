@@ -166,7 +166,7 @@ def _integer(name: str, value: object, minimum: int | None, maximum: int | None)
     return str(value)
 
 
-def _moment(name: str, value: object) -> str:
+def _timestamp(name: str, value: object) -> str:
     if not isinstance(value, datetime):
         raise _type_error(name, "a datetime", value)
     if value.tzinfo is None or value.utcoffset() is None:
@@ -202,7 +202,7 @@ def query_value(
         return _string(name, value)
     if kind == "strings":
         return _strings(name, value, explode)
-    return _moment(name, value)
+    return _timestamp(name, value)
 
 
 _MODELS: dict[str, Any] = {}

@@ -395,8 +395,8 @@ class Transport:
         hooks: Hooks,
         trace_configs: Sequence[aiohttp.TraceConfig],
     ) -> None:
-        self.base_url = normalize_base_url(base_url)
-        self.retry = retry
+        self.base_url: str = normalize_base_url(base_url)
+        self.retry: RetryPolicy = retry
         self._hooks = hooks
         self._trace_configs = list(trace_configs)
         self._order = _KeyedOrder()

@@ -346,10 +346,10 @@ class BulkUpdateError(TalonError):
     """
 
     def __init__(self, outcomes: Sequence[object], *, parts: Sequence[tuple[int, int]]) -> None:
-        self.outcomes = list(outcomes)
-        self.parts = list(parts)
+        self.outcomes: list[object] = list(outcomes)
+        self.parts: list[tuple[int, int]] = list(parts)
         failed = [(i, o) for i, o in enumerate(self.outcomes) if isinstance(o, BaseException)]
-        self.attempts = max((getattr(o, "attempts", 1) for _, o in failed), default=1)
+        self.attempts: int = max((getattr(o, "attempts", 1) for _, o in failed), default=1)
         shown = "; ".join(
             f"profiles {self.parts[i][0]}-{self.parts[i][1]}: {_plain(error)}"
             for i, error in failed[:3]

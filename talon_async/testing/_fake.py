@@ -37,6 +37,8 @@ class FakeOptions(TypedDict, total=False):
     host: str
     port: int
     on_request: Callable[[RecordedRequest], None] | None
+    max_requests: int | None
+    max_body_bytes: int | None
 
 
 class FakeTalon(Areas):
@@ -78,14 +80,24 @@ class FakeTalon(Areas):
       ``achievement_progress``: progress records by profile integration ID and
       achievement ID, oldest first.
 
-    Every request is recorded in ``requests``; ``faults`` injects failures. Accepted
-    credentials: ``Authorization: ApiKey-v1 <api_key>``, a ``Content-Signature`` made
-    with ``application_id`` and ``application_key``, and (for customer audiences only)
-    ``Authorization: Bearer <manager_token>``. ``on_request`` is called (on the fake's
-    loop) with each request once it is answered or dropped.
+    Requests are recorded in ``requests`` (:class:`RecordedRequest`), oldest first: the
+    last ``max_requests`` (100,000 by default; None keeps all), each body cut at
+    ``max_body_bytes`` (None by default: whole). A request without valid credentials is
+    recorded without its headers and body (method, path, query, status and duration
+    only), and its body is not read unless a ``Content-Signature`` must be checked.
+    ``faults`` injects failures. Accepted credentials: ``Authorization: ApiKey-v1
+    <api_key>``, a ``Content-Signature`` made with ``application_id`` and
+    ``application_key``, and (for customer audiences only) ``Authorization: Bearer
+    <manager_token>``; the defaults are fixed, well-known values, fine for tests on
+    127.0.0.1 only. ``on_request`` is called (on the fake's loop) with each request once
+    it is answered or dropped.
 
     How it behaves, as the API does:
 
+    * a request body member sent as ``null`` is refused (400 naming it) unless the spec
+      allows null there: an untyped member (a catalog filter's ``value``), a type list
+      with null (a price adjustment's ``price``, ``subledgerIds``), any value inside a
+      free-form object such as ``attributes``;
     * profiles are created on first use (sessions, events, profile updates, referrals,
       reservations, audience additions);
     * sessions go open -> closed -> cancelled or open -> cancelled by updates, closed ->
@@ -155,6 +167,8 @@ class FakeTalon(Areas):
         host: str = "127.0.0.1",
         port: int = 0,
         on_request: Callable[[RecordedRequest], None] | None = None,
+        max_requests: int | None = 100_000,
+        max_body_bytes: int | None = None,
     ) -> None:
         super().__init__(application_id=application_id, account_id=account_id)
         bytes.fromhex(application_key)  # a ValueError now rather than on every request
@@ -166,7 +180,14 @@ class FakeTalon(Areas):
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
         self._server = HttpServer(
-            self, self, self.all_routes(), self.faults, self.requests, on_request
+            self,
+            self,
+            self.all_routes(),
+            self.faults,
+            self.requests,
+            on_request,
+            max_requests=max_requests,
+            max_body_bytes=max_body_bytes,
         )
         self._url: str | None = None
 

@@ -4,6 +4,11 @@ Every request is recorded, then goes through the faults, the route table (404/40
 authentication (401), body validation (400) and finally its area's handler, which runs
 synchronously while holding the state's lock. The route table is the list of every
 area's routes, handed over by :class:`FakeTalon`; nothing here knows any operation.
+
+The request log is bounded: it keeps the last ``max_requests`` requests, each body cut
+at ``max_body_bytes``. A request without valid credentials is recorded without its
+headers and body; its body is not even read, unless a ``Content-Signature`` must be
+checked against it.
 """
 
 from __future__ import annotations
@@ -199,9 +204,11 @@ class RecordedRequest:
     """One request the fake received, in arrival order (``fake.requests``).
 
     ``path`` is percent-decoded, ``raw_path`` is as sent (both without the query);
-    ``headers`` keeps the header names as the client spelled them. ``status`` is the
-    status answered, or None while in progress or when the connection was dropped;
-    ``duration`` the seconds it took, once done.
+    ``headers`` keeps the header names as the client spelled them. ``body`` is cut at
+    the fake's ``max_body_bytes`` (``truncated`` then says so). A request without valid
+    credentials keeps neither: its ``headers`` are empty and its ``body`` is empty.
+    ``status`` is the status answered, or None while in progress or when the connection
+    was dropped; ``duration`` the seconds it took, once done.
     """
 
     method: str
@@ -212,10 +219,11 @@ class RecordedRequest:
     body: bytes
     status: int | None = field(default=None)
     duration: float | None = field(default=None)
+    truncated: bool = field(default=False)
 
     @property
     def json(self) -> Any:
-        """The body parsed as JSON, or None when it is empty or not JSON."""
+        """The body parsed as JSON, or None when it is empty, cut or not JSON."""
         try:
             return json.loads(self.body) if self.body.strip() else None
         except ValueError:
@@ -232,7 +240,9 @@ class Credentials(Protocol):
 
 
 class HttpServer:
-    """Serves the routes over the state on one aiohttp server; records every request."""
+    """Serves the routes over the state on one aiohttp server; records every request in
+    ``requests``, the last ``max_requests`` of them (None: all), each body cut at
+    ``max_body_bytes`` (None: whole)."""
 
     def __init__(
         self,
@@ -242,6 +252,9 @@ class HttpServer:
         faults: Faults,
         requests: list[RecordedRequest],
         on_request: Callable[[RecordedRequest], None] | None = None,
+        *,
+        max_requests: int | None = None,
+        max_body_bytes: int | None = None,
     ) -> None:
         self._state = state
         self._credentials = credentials
@@ -249,6 +262,15 @@ class HttpServer:
         self._faults = faults
         self._requests = requests
         self._on_request = on_request
+        for name, bound in (("max_requests", max_requests), ("max_body_bytes", max_body_bytes)):
+            if bound is None:
+                continue
+            if not isinstance(bound, int) or isinstance(bound, bool):
+                raise TypeError(f"{name} must be an integer or None, not {type(bound).__name__}")
+            if bound < 0:
+                raise ValueError(f"{name} must be at least 0, not {bound}")
+        self._max_requests = max_requests
+        self._max_body_bytes = max_body_bytes
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
         self._in_flight: set[tuple[str, str]] = set()
@@ -289,17 +311,24 @@ class HttpServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         raw_path = request.raw_path.split("?", 1)[0]
+        match = self._match(request.method, raw_path)
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        matched = match[0] if isinstance(match, tuple) else None
+        how = self._authentication(headers, matched)
+        body = await request.read() if how is not None else b""
+        authorized = how == "header" or (how == "signature" and self._signed(headers, body))
+        kept = body[: self._max_body_bytes] if authorized else b""
         record = RecordedRequest(
             method=request.method,
             path=unquote(raw_path),
             raw_path=raw_path,
             query=dict(request.query),
-            headers=dict(request.headers),
-            body=await request.read(),
+            headers=dict(request.headers) if authorized else {},
+            body=kept,
+            truncated=authorized and len(kept) < len(body),
         )
         query = request.query
-        self._requests.append(record)
-        match = self._match(record.method, record.raw_path)
+        self._record(record)
         key = None
         if isinstance(match, tuple):
             matched, params = match
@@ -311,7 +340,7 @@ class HttpServer:
             if key is not None:
                 self._in_flight.add(key)
             try:
-                answer = await self._answer(record, match, query)
+                answer = await self._answer(record, match, query, body, authorized)
             finally:
                 if key is not None:
                     self._in_flight.discard(key)
@@ -326,11 +355,19 @@ class HttpServer:
             return web.Response()
         return _response(answer)
 
+    def _record(self, record: RecordedRequest) -> None:
+        """Add a request to the log, forgetting the oldest beyond ``max_requests``."""
+        self._requests.append(record)
+        if self._max_requests is not None and len(self._requests) > self._max_requests:
+            del self._requests[: len(self._requests) - self._max_requests]
+
     async def _answer(
         self,
         record: RecordedRequest,
         match: tuple[Route, dict[str, str]] | Answer,
         query: MultiMapping[str],
+        body: bytes,
+        authorized: bool,
     ) -> Answer | None:
         """Apply the faults around the operation; None means: drop the connection."""
         faults = self._faults
@@ -348,21 +385,22 @@ class HttpServer:
         if before is not None:
             return before
         with self._state.lock:
-            answer = self._run(record, match, query)
+            answer = self._run(match, query, body, authorized)
         if faults.take_drop_after(record.method, record.path):
             return None
         return answer
 
     def _run(
         self,
-        record: RecordedRequest,
         match: tuple[Route, dict[str, str]] | Answer,
         query: MultiMapping[str],
+        raw_body: bytes,
+        authorized: bool,
     ) -> Answer:
         if isinstance(match, Answer):
             return match
         matched, params = match
-        if not self._authorized(record, matched):
+        if not authorized:
             return Answer(
                 401,
                 error_body(
@@ -387,7 +425,7 @@ class HttpServer:
             if invalid:
                 raise ApiError(400, "Invalid path parameter", invalid)
             if matched.schema is not None:
-                body = _parse_body(record.body)
+                body = _parse_body(raw_body)
                 problems = validate(body, matched.schema)
                 if problems:
                     raise ApiError(400, "Invalid request body", problems)
@@ -395,22 +433,30 @@ class HttpServer:
         except ApiError as error:
             return error.answer
 
-    def _authorized(self, record: RecordedRequest, matched: Route) -> bool:
+    def _authentication(self, headers: Mapping[str, str], matched: Route | None) -> str | None:
+        """How a request may be authenticated, from its (lower-cased) headers: by its
+        ``"header"`` (Authorization), by its ``"signature"`` (a Content-Signature, to check
+        against its body), or not at all (None). Without a route (a 404 or 405), any of the
+        fake's credentials counts."""
         credentials = self._credentials
-        headers = {name.lower(): value for name, value in record.headers.items()}
         authorization = headers.get("authorization", "")
         if _same(authorization, f"ApiKey-v1 {credentials.api_key}"):
-            return True
-        if matched.manager_auth:
-            return _same(authorization, f"Bearer {credentials.manager_token}")
-        if matched.api_key_only:
-            return False
+            return "header"
+        bearer = matched is None or matched.manager_auth
+        if bearer and _same(authorization, f"Bearer {credentials.manager_token}"):
+            return "header"
+        if matched is not None and (matched.manager_auth or matched.api_key_only):
+            return None
+        return "signature" if "content-signature" in headers else None
+
+    def _signed(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """Whether the Content-Signature header signs ``body`` with the application key."""
+        credentials = self._credentials
         parts = dict(
-            part.strip().partition("=")[::2]
-            for part in headers.get("content-signature", "").split(";")
+            part.strip().partition("=")[::2] for part in headers["content-signature"].split(";")
         )
         signing_key = bytes.fromhex(credentials.application_key)
-        expected = hmac.new(signing_key, record.body, hashlib.md5).hexdigest()
+        expected = hmac.new(signing_key, body, hashlib.md5).hexdigest()
         return parts.get("signer") == str(credentials.application_id) and _same(
             parts.get("signature", ""), expected
         )

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from .._area import Area, Routes, Seeds, seed_items, seed_moment
 from .._http import Call, route
-from .._schema import STRINGS, Arr, Int, OneOf, Tagged, Text, obj, validate
+from .._schema import STRINGS, Arr, Int, Nullable, OneOf, Tagged, Text, obj, validate
 from .._state import State, new_id
 from .._wire import (
     Answer,
@@ -36,7 +36,7 @@ _FILTERS = Arr(
         ("attr", "op", "value"),
         attr="string",
         op=OneOf(("EQ", "LT", "LE", "GT", "GE", "IN")),
-        value="any",
+        value="any",  # untyped in the spec: null too
     )
 )
 ITEM = obj(
@@ -49,7 +49,7 @@ ITEM = obj(
 _ADJUSTMENT = obj(
     ("priceType", "referenceId"),
     priceType="string",
-    price="number",  # or null: the price type no longer applies
+    price=Nullable("number"),  # null: the price type no longer applies
     referenceId=Text(min_length=1),
     calculatedAt="date-time",
     effectiveFrom="date-time",

@@ -41,7 +41,7 @@ from .._ledger import (
     totals,
     transaction_view,
 )
-from .._schema import STRINGS, Arr, OneOf, Text, closed_obj, obj
+from .._schema import STRINGS, Arr, Nullable, OneOf, Text, closed_obj, obj
 from .._state import State, ensure_profile, new_id
 from .._wire import (
     Answer,
@@ -68,7 +68,7 @@ ACTIVATE_LOYALTY_POINTS = closed_obj(
 DELETE_LOYALTY_TRANSACTIONS = closed_obj(
     ("scope",),
     scope=OneOf(("AllSubledgers", "SelectedSubledgers")),
-    subledgerIds=STRINGS,
+    subledgerIds=Nullable(STRINGS),
 )
 SEED_LOYALTY_PROGRAM = obj(
     ("id",),
