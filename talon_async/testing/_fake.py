@@ -152,8 +152,14 @@ class FakeTalon(Areas):
     * audiences renamed, emptied or deleted change the memberships of their members'
       profiles; a catalog sync applies all its actions or none, and the prices it sets
       enter the price history;
-    * a second update of a session or profile arriving while the first is still being
-      handled (e.g. delayed by a fault) answers 409.
+    * a call arriving while another on the same session or profile is still being handled
+      (e.g. delayed by a fault) answers 409, for the operations Talon.One documents it for:
+      session updates (v1, v2), reopens and returns, profile updates (v1, v2) and events
+      (``trackEventV2``, ``trackEventV3``, by their ``profileId``);
+    * a malformed path parameter answers 400 "Invalid path parameter" naming it: an
+      integer ID that is not a decimal from 0 to 2**63-1, a loyalty card ID outside 4 to
+      108 characters, a profile or session integration ID over 1000 characters. A
+      well-formed ID of nothing the fake holds answers 404.
     """
 
     def __init__(

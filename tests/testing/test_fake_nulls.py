@@ -26,7 +26,6 @@ import pytest
 from talon_async.testing import FakeTalon
 
 from ..spec import operations, request_schema
-from .conformance import LEGACY
 from .conftest import Raw
 from .test_fake_conformance import BODIES, DATE, _spec_accepts
 
@@ -179,14 +178,8 @@ BASES = [
 
 
 def _area(operation_id: str) -> str:
-    """The fake's area serving an operation: the module of its route's handler."""
-    method, path = (
-        LEGACY[operation_id] if operation_id in LEGACY else operations()[operation_id][:2]
-    )
-    pattern = tuple(path.strip("/").split("/"))
-    (handler,) = [
-        r.handler for r in FakeTalon.all_routes() if (r.method, r.pattern) == (method, pattern)
-    ]
+    """The fake's area serving an operation: the module of its handler."""
+    handler = FakeTalon.all_handlers()[operation_id].handler
     return handler.__module__.rsplit(".", 1)[1]
 
 
