@@ -79,8 +79,8 @@ class Demo:
     def __init__(self, client: TalonClient, *, dry: bool) -> None:
         self.client = client
         self.dry = dry
-        self.step = 0
-        self.failures = 0
+        self.step: int = 0
+        self.failures: int = 0
 
     async def run(self, title: str, call: Callable[[], Awaitable[T]]) -> T | None:
         self.step += 1

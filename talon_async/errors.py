@@ -346,9 +346,10 @@ class PaginationError(TalonDecodeError):
 
     def __init__(self, reason: str, *, skip: int) -> None:
         super().__init__(reason)
-        self.skip = skip
-        self.args = (
-            f"the page at skip={skip} of a paged list cannot be followed: {one_line(reason)}",
+        self.skip: int = skip
+        # Its own message: the decoder's frame ("not decoded ...: <empty body>") says nothing.
+        Exception.__init__(
+            self, f"the page at skip={skip} of a paged list cannot be followed: {one_line(reason)}"
         )
 
 
