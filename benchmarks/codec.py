@@ -23,7 +23,8 @@ Encode is the 30-item ``IntegrationRequest`` from a typed object to the bytes on
   UTF-8, which is what ``param_serialize`` and its REST client do before sending. (The
   model's own ``to_json()`` is no alternative: it raises ``TypeError`` on this request,
   because ``to_dict()`` leaves the UUID and datetime values in for ``json.dumps``.)
-* ``json.dumps`` of the equivalent plain dict, for orientation.
+* ``json.dumps`` and ``orjson.dumps`` of the equivalent plain dict, for orientation (the
+  latter is what talon_async's encoder calls once its checks are done).
 
 Each case runs in a loop sized to take ``--min-time`` seconds, repeated ``--repeats``
 times with the garbage collector left on (as in real use); the report gives the median
@@ -81,6 +82,8 @@ def read_all(value: object) -> None:
 
 def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
     """The callables to time, grouped into "decode" and "encode"."""
+    import orjson
+
     from talon_async._convert import decode_json, encode, structure
     from talon_async.models import IntegrationRequest, IntegrationStateV2
 
@@ -105,6 +108,7 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
     }
     encode_cases: dict[str, Callable[[], object]] = {
         "json.dumps": lambda: json.dumps(document, separators=(",", ":")).encode(),
+        "orjson.dumps": lambda: orjson.dumps(document),
         "talon_async": lambda: encode(request),
     }
     if official:

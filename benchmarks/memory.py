@@ -1,4 +1,5 @@
-"""Memory a client holds while N session updates are in flight.
+"""Memory a client holds while N session updates are in flight, and what decoded answers
+hold.
 
 Talks to the hold server (``benchmarks.servers --hold``), which parks every request whose
 path contains ``hold-`` until it is told to release them. The sequence, in a fresh process:
@@ -13,7 +14,14 @@ path contains ``hold-`` until it is told to release them. The sequence, in a fre
 ``--mode tracemalloc`` counts Python allocations exactly (tracemalloc's own bookkeeping
 is excluded); ``--mode rss`` reads the resident set size from /proc without tracemalloc,
 which also sees memory that is not allocated by Python (sockets' buffers are in the
-kernel and are seen by neither). Run as ``python -m benchmarks.memory ...``.
+kernel and are seen by neither).
+
+``--answers N`` measures something else, without a server: the bytes N decoded
+``IntegrationStateV2`` answers (the benchmark response) hold, by tracemalloc, decoded
+strictly (eager), leniently and unread (lazy), and leniently with every field read. A
+fully read lazy answer must hold no more than an eager one (it lets go of its JSON).
+
+Run as ``python -m benchmarks.memory ...``.
 """
 
 from __future__ import annotations
@@ -112,6 +120,37 @@ async def _floor(url: str, inflight: int, mode: str) -> dict[str, Any]:
         return await _measure(call, url, inflight, mode)
 
 
+def answers(count: int) -> dict[str, Any]:
+    """Bytes held by ``count`` decoded answers: eager, lazy unread, lazy fully read."""
+    from benchmarks.codec import read_all
+    from benchmarks.payload import response_bytes
+    from talon_async._convert import decode_json, structure
+    from talon_async.models import IntegrationStateV2
+
+    raw = response_bytes()
+
+    def lazy_read() -> object:
+        state = structure(decode_json(raw), IntegrationStateV2)
+        read_all(state)
+        return state
+
+    ways: dict[str, Callable[[], object]] = {
+        "eager": lambda: structure(decode_json(raw), IntegrationStateV2, strict=True),
+        "lazy_unread": lambda: structure(decode_json(raw), IntegrationStateV2),
+        "lazy_read": lazy_read,
+    }
+    result: dict[str, Any] = {"answers": count, "answer_bytes": len(raw)}
+    tracemalloc.start()
+    for name, decode in ways.items():
+        decode()  # hooks and caches built before the baseline
+        before = used("tracemalloc")
+        kept = [decode() for _ in range(count)]
+        result[f"{name}_bytes"] = used("tracemalloc") - before
+        del kept
+    tracemalloc.stop()
+    return result
+
+
 def measure(client: str, url: str, inflight: int, mode: str) -> dict[str, Any]:
     """Bytes held for ``inflight`` parked requests (and after they complete)."""
     import aiohttp  # noqa: F401  (imported before any baseline)
@@ -127,12 +166,18 @@ def measure(client: str, url: str, inflight: int, mode: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Memory per requests in flight (prints JSON).")
-    parser.add_argument("--client", choices=("talon_async", "floor"), required=True)
-    parser.add_argument("--url", required=True)
+    parser.add_argument("--client", choices=("talon_async", "floor"))
+    parser.add_argument("--url")
     parser.add_argument("--inflight", type=int, default=1000)
     parser.add_argument("--mode", choices=("tracemalloc", "rss"), default="tracemalloc")
+    parser.add_argument("--answers", type=int, help="measure N decoded answers instead")
     args = parser.parse_args()
-    print(json.dumps(measure(args.client, args.url, args.inflight, args.mode)))
+    if args.answers:
+        print(json.dumps(answers(args.answers)))
+    elif args.client and args.url:
+        print(json.dumps(measure(args.client, args.url, args.inflight, args.mode)))
+    else:
+        parser.error("--client and --url are required (or --answers)")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ TARGETS = {
     "import_vs_dependencies": 1.5,  # import talon_async / its runtime dependencies, at most
     "import_vs_official": 1 / 20,  # import time ratio, at most
     "rss_vs_official": 0.4,  # RSS after import ratio, at most
+    "read_answer_memory_vs_eager": 1.0,  # bytes of fully read lazy / eager answers, at most
 }
 
 
@@ -204,7 +205,9 @@ def run_memory(args: argparse.Namespace, body: bytes) -> dict[str, Any]:
                 )
     finally:
         server.stop()
-    return {"inflight": args.inflight, "rows": rows}
+    log(f"memory: {args.answers} decoded answers")
+    decoded = child("memory", "--answers", str(args.answers))
+    return {"inflight": args.inflight, "rows": rows, "answers": decoded}
 
 
 def run_bulk(args: argparse.Namespace) -> dict[str, Any]:
@@ -323,6 +326,15 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             False,
             "RSS after import talon_async / talon_one",
         )
+    decoded = results.get("memory", {}).get("answers")
+    if decoded:
+        add(
+            "read_answer_memory_vs_eager",
+            decoded["lazy_read_bytes"] / decoded["eager_bytes"],
+            TARGETS["read_answer_memory_vs_eager"],
+            False,
+            "bytes held by fully read lazily decoded answers / eagerly decoded ones",
+        )
     return checks
 
 
@@ -434,6 +446,27 @@ def report(results: dict[str, Any]) -> str:
                 rows,
             )
         )
+        decoded = mem["answers"]
+        count = decoded["answers"]
+        parts.append(
+            _table(
+                f"Memory of {count} decoded answers ({decoded['answer_bytes']} B each), "
+                "by tracemalloc",
+                ["decoded", "MiB", "KiB per answer"],
+                [
+                    [
+                        label,
+                        f"{decoded[key] / 2**20:.1f}",
+                        f"{decoded[key] / count / 1024:.1f}",
+                    ]
+                    for label, key in (
+                        ("eagerly (strict)", "eager_bytes"),
+                        ("lazily, unread", "lazy_unread_bytes"),
+                        ("lazily, every field read", "lazy_read_bytes"),
+                    )
+                ],
+            )
+        )
     if "bulk" in results:
         bulk = results["bulk"]
         rates = bulk["median_profiles_per_second"]
@@ -488,6 +521,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds measured")
     parser.add_argument("--inflight", type=int, default=1000)
+    parser.add_argument("--answers", type=int, default=1000, help="decoded answers measured")
     parser.add_argument("--import-runs", type=int, default=7)
     parser.add_argument("--codec-time", type=float, default=0.3)
     parser.add_argument("--codec-repeats", type=int, default=7)
@@ -501,7 +535,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.clients = args.clients or "talon_async,floor"
         args.concurrency = "1,4"
         args.repeats, args.warmup, args.duration = 1, 0.2, 0.6
-        args.inflight, args.import_runs = 20, 1
+        args.inflight, args.import_runs, args.answers = 20, 1, 20
         args.codec_time, args.codec_repeats = 0.01, 1
         args.sections = args.sections or ",".join(SMOKE_SECTIONS)
         args.bulk_profiles, args.bulk_repeats = 2000, 1
@@ -524,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     if official and importlib.util.find_spec("talon_one") is None:
         log(
             "error: the official SDK (module talon_one) is not installed in this Python.\n"
-            "Install it with: pip install -e '.[bench]'  (or pass --clients talon_async,floor)"
+            "Install it with: pip install -e . --group bench  (or pass --clients talon_async,floor)"
         )
         return 2
     needs_server = "throughput" in args.sections or "bulk" in args.sections
@@ -585,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"results written to {path}")
     if "throughput" in results:
         if importlib.util.find_spec("matplotlib") is None:
-            log("no picture: matplotlib is not installed (pip install -e '.[bench]')")
+            log("no picture: matplotlib is not installed (pip install --group bench)")
         else:
             print(f"picture written to {plot.draw(results, path.with_suffix('.png'))}")
     return 0

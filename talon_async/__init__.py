@@ -24,6 +24,7 @@ from .errors import (
     ErrorSource,
     EventLoopError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
@@ -64,6 +65,7 @@ __all__ = [
     "EventLoopError",
     "Hooks",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
@@ -95,7 +97,8 @@ def from_json(model_type: type[_M], data: bytes | str | _Any, *, strict: bool = 
 
     By default decoding is lenient, as for responses: a member that deviates from the spec
     is kept as received and logged once per field. ``strict=True`` raises
-    :class:`TalonDecodeError` instead, naming the field (for contract tests).
+    :class:`TalonDecodeError` instead, naming the field (for contract tests). Arguments of
+    the wrong kind (swapped ones included) raise ``TypeError``.
     """
     from ._convert import decode_model
 
@@ -104,10 +107,12 @@ def from_json(model_type: type[_M], data: bytes | str | _Any, *, strict: bool = 
 
 def to_json(model: object) -> bytes:
     """Encode a model as the client sends it: compact JSON with the API's member names,
-    unset optional fields left out, every value checked against its field's type."""
+    unset optional fields left out, every value checked against its field's type.
+
+    A value that cannot be sent raises ``TypeError`` or ``ValueError`` naming its field."""
     from ._convert import encode
 
-    return encode(model)
+    return encode(model, root="to_json's argument")
 
 
 _log_level = _os.environ.get("TALON_ASYNC_LOG", "").strip().upper()

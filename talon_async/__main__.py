@@ -7,7 +7,10 @@ deployment, with ``dry=true`` on every call that has it, and skips the calls tha
 be dry-run, unless ``--no-dry-run`` is given.
 
 ``fake`` serves the fake as a standalone server until interrupted (SIGINT or SIGTERM),
-optionally seeded from a JSON or TOML file, logging one line per request.
+optionally seeded from a JSON or TOML file, logging one line per request. Its request
+log keeps the last 100 requests, bodies cut at 4 KiB, and nothing of a request without
+valid credentials but its method, path, status and duration; without ``--api-key`` it
+accepts the fixed, well-known key ``fake-api-key``, and says so.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ import os
 import signal
 import sys
 import time
-import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -33,9 +35,9 @@ from .models import (
     CouponReservations,
     CustomerProfileIntegrationRequestV2,
     Effect,
+    IntegrationEventV2Request,
     IntegrationRequest,
     NewCustomerSessionV2,
-    NewEvent,
     NewReferral,
     RejectCouponEffectProps,
     SetDiscountEffectProps,
@@ -77,8 +79,8 @@ class Demo:
     def __init__(self, client: TalonClient, *, dry: bool) -> None:
         self.client = client
         self.dry = dry
-        self.step = 0
-        self.failures = 0
+        self.step: int = 0
+        self.failures: int = 0
 
     async def run(self, title: str, call: Callable[[], Awaitable[T]]) -> T | None:
         self.step += 1
@@ -148,20 +150,12 @@ class Demo:
             )
             if referral is not None:
                 print(f"      referral code: {referral.code}")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # trackEvent is v1
-            await self.run(
-                "track event 'viewedPromoPage' (v1)",
-                lambda: client.events.track(
-                    NewEvent(
-                        type="viewedPromoPage",
-                        attributes={},
-                        session_id=SESSION_ID,
-                        profile_id=PROFILE_ID,
-                    ),
-                    dry=dry,
-                ),
-            )
+        await self.run(
+            "track event 'viewedPromoPage'",
+            lambda: client.events.track_v2(
+                IntegrationEventV2Request(type="viewedPromoPage", profile_id=PROFILE_ID), dry=dry
+            ),
+        )
         inventory = await self.run(
             "read the customer's inventory",
             lambda: client.profiles.get_inventory(
@@ -193,7 +187,7 @@ class Demo:
             )
             print(
                 f"      session {closed.customer_session.state}: total {total:.2f}, "
-                f"discounts -{discounts:.2f}, to pay {total - discounts:.2f}"
+                f"discounts {discounts:.2f}, to pay {total - discounts:.2f}"
             )
 
 
@@ -229,6 +223,11 @@ async def demo(base_url: str | None, api_key: str | None, dry: bool) -> int:
         return 1 if runner.failures else 0
 
 
+FAKE_LOG_REQUESTS = 100
+FAKE_LOG_BODY_BYTES = 4096
+"""The standalone fake's request log: the last 100 requests, bodies cut at 4 KiB."""
+
+
 def log_request(request: RecordedRequest) -> None:
     """The fake server's log: one line per request."""
     status = "dropped" if request.status is None else request.status
@@ -236,8 +235,11 @@ def log_request(request: RecordedRequest) -> None:
     print(f"{request.method} {request.raw_path} {status} {ms:.1f} ms", flush=True)
 
 
-async def serve(fake: FakeTalon, seeded: dict[str, Any], seed: str | None) -> int:
-    """Serve ``fake`` until SIGINT or SIGTERM."""
+async def serve(
+    fake: FakeTalon, seeded: dict[str, Any], seed: str | None, defaults: Collection[str] = ()
+) -> int:
+    """Serve ``fake`` until SIGINT or SIGTERM; ``defaults`` names its credentials left at
+    their well-known default (``api_key``, ``application_key``), which it says."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -250,8 +252,18 @@ async def serve(fake: FakeTalon, seeded: dict[str, Any], seed: str | None) -> in
         return 1
     try:
         print(f"fake Talon.One Integration API at {fake.url}")
-        print(f"API key: {fake.api_key} (header 'Authorization: ApiKey-v1 {fake.api_key}')")
-        print(f"Content-Signature: application {fake.application_id}, key {fake.application_key}")
+        note = {
+            name: f"; the default, known to anyone (choose one with --{name.replace('_', '-')})"
+            for name in defaults
+        }
+        key, signer, signing_key = fake.api_key, fake.application_id, fake.application_key
+        print(f"API key: {key} (header 'Authorization: ApiKey-v1 {key}'){note.get('api_key', '')}")
+        print(f"Content-Signature: application {signer}, key {signing_key}", end="")
+        print(note.get("application_key", ""))
+        token = fake.manager_token
+        print(
+            f"Customer audiences also take 'Authorization: Bearer {token}' (fixed, known to anyone)"
+        )
         if seed is not None:
             counts = ", ".join(f"{key}: {len(items)}" for key, items in seeded.items())
             print(f"seeded from {seed}: {counts or 'nothing'}")
@@ -306,10 +318,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="with --base-url: really write to the deployment",
     )
-    fake = commands.add_parser("fake", help="serve the fake Integration API until interrupted")
+    fake = commands.add_parser(
+        "fake",
+        help="serve the fake Integration API until interrupted",
+        description="Serve the fake Integration API until interrupted (Ctrl-C or SIGTERM), "
+        f"logging one line per request. It keeps the last {FAKE_LOG_REQUESTS} requests in "
+        f"memory, bodies cut at {FAKE_LOG_BODY_BYTES // 1024} KiB, and of a request without "
+        "valid credentials only its method, path and status.",
+    )
     fake.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     fake.add_argument("--port", type=_port, default=8080, help="port (8080; 0: any free one)")
-    fake.add_argument("--api-key", help="the key accepted in 'Authorization: ApiKey-v1 <key>'")
+    fake.add_argument(
+        "--api-key",
+        help="the key accepted in 'Authorization: ApiKey-v1 <key>' (default: fake-api-key, "
+        "known to anyone)",
+    )
     fake.add_argument("--application-id", type=int, help="the signer of a Content-Signature")
     fake.add_argument(
         "--application-key", type=_hex_key, help="the key of a Content-Signature, hex"
@@ -340,13 +363,16 @@ def serve_fake(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int
         host=args.host,
         port=args.port,
         on_request=log_request,
+        max_requests=FAKE_LOG_REQUESTS,
+        max_body_bytes=FAKE_LOG_BODY_BYTES,
         **{name: value for name, value in options.items() if value is not None},
     )
     try:
         seeded = fake.seed_file(args.seed) if args.seed is not None else {}
     except SeedError as error:
         parser.error(f"--seed {error}")
-    return asyncio.run(serve(fake, seeded, args.seed))
+    defaults = [name for name in ("api_key", "application_key") if options[name] is None]
+    return asyncio.run(serve(fake, seeded, args.seed, defaults))
 
 
 if __name__ == "__main__":

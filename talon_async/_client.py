@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
+from ._official_names import OfficialNames
 from .auth import AuthStrategy
 from .observe import Hooks
 from .resources.achievements import AchievementsResource
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from ._transport import Transport
 
 R = TypeVar("R")
-F = TypeVar("F")
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 15.0
@@ -64,32 +64,7 @@ class _Resource(Generic[R]):
         return resource
 
 
-class _Official(Generic[F]):
-    """A client attribute under an official SDK name: the resource's own bound method.
-
-    ``get`` names the method (``lambda client: client.sessions.update_v2``), so type
-    checkers see its exact signature, overloads included.
-    """
-
-    def __init__(self, get: Callable[[TalonClient], F]) -> None:
-        self._get = get
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, instance: None, owner: type) -> _Official[F]: ...
-    @overload
-    def __get__(self, instance: TalonClient, owner: type) -> F: ...
-    def __get__(self, instance: TalonClient | None, owner: type) -> _Official[F] | F:
-        if instance is None:
-            return self
-        method = self._get(instance)
-        instance.__dict__[self._name] = method
-        return method
-
-
-class TalonClient:
+class TalonClient(OfficialNames):
     """An asyncio client of the Talon.One Integration API.
 
     Use one client per process and share it between tasks::
@@ -226,66 +201,16 @@ class TalonClient:
         return await self._transport.send(request, options)
 
     # The resources, each made on first access.
-    achievements = _Resource(AchievementsResource)
-    audiences = _Resource(AudiencesResource)
-    campaigns = _Resource(CampaignsResource)
-    catalogs = _Resource(CatalogsResource)
-    coupon_reservations = _Resource(CouponReservationsResource)
-    customer_data = _Resource(CustomerDataResource)
-    events = _Resource(EventsResource)
-    loyalty = _Resource(LoyaltyResource)
-    profiles = _Resource(ProfilesResource)
-    referrals = _Resource(ReferralsResource)
-    sessions = _Resource(SessionsResource)
-
-    # BEGIN official names: generated from talon_async.operations by
-    # `python -m tests.generate`; a test fails when this block and the table disagree.
-    update_customer_session_v2 = _Official(lambda c: c.sessions.update_v2)
-    get_customer_session = _Official(lambda c: c.sessions.get)
-    reopen_customer_session = _Official(lambda c: c.sessions.reopen)
-    return_cart_items = _Official(lambda c: c.sessions.return_items)
-    update_customer_session = _Official(lambda c: c.sessions.update)
-    update_customer_profile_v2 = _Official(lambda c: c.profiles.update_v2)
-    update_customer_profiles_v2 = _Official(lambda c: c.profiles.update_many_v2)
-    update_customer_profile = _Official(lambda c: c.profiles.update)
-    get_customer_inventory = _Official(lambda c: c.profiles.get_inventory)
-    update_customer_profile_audiences = _Official(lambda c: c.profiles.update_audiences)
-    delete_customer_data = _Official(lambda c: c.customer_data.delete)
-    track_event_v2 = _Official(lambda c: c.events.track_v2)
-    track_event_v3 = _Official(lambda c: c.events.track_v3)
-    get_event_v3 = _Official(lambda c: c.events.get_v3)
-    track_event = _Official(lambda c: c.events.track)
-    create_coupon_reservation = _Official(lambda c: c.coupon_reservations.create)
-    delete_coupon_reservation = _Official(lambda c: c.coupon_reservations.delete)
-    get_reserved_coupons = _Official(lambda c: c.coupon_reservations.list_coupons)
-    get_reserved_customers = _Official(lambda c: c.coupon_reservations.list_customers)
-    create_referral = _Official(lambda c: c.referrals.create)
-    create_referrals_for_multiple_advocates = _Official(
-        lambda c: c.referrals.create_for_multiple_advocates
+    achievements: _Resource[AchievementsResource] = _Resource(AchievementsResource)
+    audiences: _Resource[AudiencesResource] = _Resource(AudiencesResource)
+    campaigns: _Resource[CampaignsResource] = _Resource(CampaignsResource)
+    catalogs: _Resource[CatalogsResource] = _Resource(CatalogsResource)
+    coupon_reservations: _Resource[CouponReservationsResource] = _Resource(
+        CouponReservationsResource
     )
-    get_loyalty_balances = _Official(lambda c: c.loyalty.get_balances)
-    get_loyalty_card_balances = _Official(lambda c: c.loyalty.get_card_balances)
-    get_loyalty_program_profile_points = _Official(lambda c: c.loyalty.get_profile_points)
-    get_loyalty_card_points = _Official(lambda c: c.loyalty.get_card_points)
-    get_loyalty_program_profile_transactions = _Official(
-        lambda c: c.loyalty.get_profile_transactions
-    )
-    get_loyalty_card_transactions = _Official(lambda c: c.loyalty.get_card_transactions)
-    delete_loyalty_transactions_from_ledgers = _Official(lambda c: c.loyalty.delete_transactions)
-    activate_loyalty_points = _Official(lambda c: c.loyalty.activate_points)
-    generate_loyalty_card = _Official(lambda c: c.loyalty.generate_card)
-    link_loyalty_card_to_profile = _Official(lambda c: c.loyalty.link_card)
-    unlink_loyalty_card_from_profile = _Official(lambda c: c.loyalty.unlink_card)
-    create_audience_v2 = _Official(lambda c: c.audiences.create)
-    update_audience_v2 = _Official(lambda c: c.audiences.update)
-    delete_audience_v2 = _Official(lambda c: c.audiences.delete)
-    delete_audience_memberships_v2 = _Official(lambda c: c.audiences.delete_memberships)
-    update_audience_customers_attributes = _Official(
-        lambda c: c.audiences.update_customers_attributes
-    )
-    sync_catalog = _Official(lambda c: c.catalogs.sync)
-    best_prior_price = _Official(lambda c: c.catalogs.best_prior_price)
-    integration_get_all_campaigns = _Official(lambda c: c.campaigns.get_all)
-    get_customer_achievements = _Official(lambda c: c.achievements.get_for_customer)
-    get_customer_achievement_history = _Official(lambda c: c.achievements.get_history)
-    # END official names
+    customer_data: _Resource[CustomerDataResource] = _Resource(CustomerDataResource)
+    events: _Resource[EventsResource] = _Resource(EventsResource)
+    loyalty: _Resource[LoyaltyResource] = _Resource(LoyaltyResource)
+    profiles: _Resource[ProfilesResource] = _Resource(ProfilesResource)
+    referrals: _Resource[ReferralsResource] = _Resource(ReferralsResource)
+    sessions: _Resource[SessionsResource] = _Resource(SessionsResource)

@@ -44,7 +44,10 @@ Kind = Literal["flag", "boolean", "yes_no", "integer", "string", "strings", "dat
 INTEGER_PATH_PARAMETERS = frozenset(
     {"loyaltyProgramId", "audienceId", "catalogId", "achievementId"}
 )
-"""The path parameters that are (non-negative) integers; every other one is a string."""
+"""The path parameters that are integers (0 to 2**63 - 1); every other one is a string."""
+TEXT_PATH_PARAMETER_LENGTHS: Mapping[str, tuple[int, int]] = {"loyaltyCardId": (4, 108)}
+"""The bounds the API puts on the length of string path parameters, where it states one."""
+_INT64_MAX = 2**63 - 1
 
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
@@ -108,13 +111,18 @@ def _path_value(wire: str, value: object) -> str:
     if wire in INTEGER_PATH_PARAMETERS:
         if type(value) is not int:
             raise _type_error(name, "an int", value)
-        if value < 0:
-            raise ValueError(f"{name} must not be negative, got {value}")
+        if not 0 <= value <= _INT64_MAX:
+            raise ValueError(f"{name} must be from 0 to 2**63 - 1, got {value}")
         return str(value)
     if not isinstance(value, str):
         raise _type_error(name, "a str", value)
     if not value:
         raise ValueError(f"{name} must not be empty")
+    shortest, longest = TEXT_PATH_PARAMETER_LENGTHS.get(wire, (1, None))
+    if len(value) < shortest or (longest is not None and len(value) > longest):
+        raise ValueError(
+            f"{name} must be {shortest} to {longest} characters long, got {len(value)}"
+        )
     if value in (".", ".."):
         # Dot segments would be resolved away by URL normalization; escape the dots.
         return value.replace(".", "%2E")
@@ -166,7 +174,7 @@ def _integer(name: str, value: object, minimum: int | None, maximum: int | None)
     return str(value)
 
 
-def _moment(name: str, value: object) -> str:
+def _timestamp(name: str, value: object) -> str:
     if not isinstance(value, datetime):
         raise _type_error(name, "a datetime", value)
     if value.tzinfo is None or value.utcoffset() is None:
@@ -202,7 +210,7 @@ def query_value(
         return _string(name, value)
     if kind == "strings":
         return _strings(name, value, explode)
-    return _moment(name, value)
+    return _timestamp(name, value)
 
 
 _MODELS: dict[str, Any] = {}

@@ -162,7 +162,8 @@ class Operation(Generic[T_co]):
     - ``order_key``: the path parameter or body member naming the entity the call acts
       on (a session, a profile, ...): calls naming the same entity are sent one at a time
       in call order by the client, in file order by bulk jobs, and answered 409 by the
-      fake when they overlap, as Talon.One does.
+      fake when they overlap and ``conflicts_in_parallel`` is set: Talon.One answers 409
+      to a call while another one on the same entity is in progress.
     - ``replay_safe``: whether sending the call twice does no harm, so that it may be
       retried after it may have reached the server (reads, PUTs, DELETEs, and operations
       the API deduplicates); ``idempotency_key``: the API deduplicates calls that carry an
@@ -180,6 +181,7 @@ class Operation(Generic[T_co]):
     query: tuple[Parameter, ...] = ()
     auth: tuple[str, ...] = DEFAULT_AUTH
     order_key: str | None = None
+    conflicts_in_parallel: bool = False
     paging: Paging | None = None
     items: Items | None = None
     requires: tuple[tuple[str, str], ...] = ()
@@ -280,6 +282,7 @@ UPDATE_CUSTOMER_SESSION_V2: Operation[IntegrationStateV2] = Operation(
     query=(Parameter("dry", "flag"), Parameter("now", "datetime")),
     requires=(("now", "dry"),),
     order_key="customerSessionId",
+    conflicts_in_parallel=True,
 )
 GET_CUSTOMER_SESSION: Operation[IntegrationCustomerSessionResponse] = Operation(
     "getCustomerSession",
@@ -300,6 +303,7 @@ REOPEN_CUSTOMER_SESSION: Operation[ReopenSessionResponse] = Operation(
     returns="ReopenSessionResponse",
     auth=API_KEY_ONLY,
     order_key="customerSessionId",
+    conflicts_in_parallel=True,
 )
 RETURN_CART_ITEMS: Operation[IntegrationStateV2] = Operation(
     "returnCartItems",
@@ -312,6 +316,7 @@ RETURN_CART_ITEMS: Operation[IntegrationStateV2] = Operation(
     query=(Parameter("dry", "flag"), Parameter("runRuleEngine", "flag")),
     auth=API_KEY_ONLY,
     order_key="customerSessionId",
+    conflicts_in_parallel=True,
     idempotency_key=True,
 )
 UPDATE_CUSTOMER_SESSION: Operation[IntegrationState] = Operation(
@@ -324,6 +329,7 @@ UPDATE_CUSTOMER_SESSION: Operation[IntegrationState] = Operation(
     body="NewCustomerSession",
     query=(Parameter("dry", "flag"),),
     order_key="customerSessionId",
+    conflicts_in_parallel=True,
     deprecated="sessions.update_v2",
 )
 
@@ -340,6 +346,7 @@ UPDATE_CUSTOMER_PROFILE_V2: Operation[IntegrationStateV2] = Operation(
     query=(Parameter("runRuleEngine", "flag"), Parameter("dry", "flag")),
     requires=(("dry", "run_rule_engine"),),
     order_key="integrationId",
+    conflicts_in_parallel=True,
 )
 UPDATE_CUSTOMER_PROFILES_V2: Operation[MultipleCustomerProfileIntegrationResponseV2 | None] = (
     Operation(
@@ -364,6 +371,7 @@ UPDATE_CUSTOMER_PROFILE: Operation[IntegrationState] = Operation(
     body="NewCustomerProfile",
     query=(Parameter("dry", "flag"),),
     order_key="integrationId",
+    conflicts_in_parallel=True,
     deprecated="profiles.update_v2",
 )
 GET_CUSTOMER_INVENTORY: Operation[CustomerInventory] = Operation(
@@ -412,6 +420,7 @@ TRACK_EVENT_V2: Operation[IntegrationEventV2Response | None] = Operation(
     requires=(("force_complete_evaluation", "dry"),),
     auth=API_KEY_ONLY,
     order_key="profileId",
+    conflicts_in_parallel=True,
 )
 TRACK_EVENT_V3: Operation[IntegrationEventV3Response | None] = Operation(
     "trackEventV3",
@@ -425,6 +434,7 @@ TRACK_EVENT_V3: Operation[IntegrationEventV3Response | None] = Operation(
     requires=(("force_complete_evaluation", "dry"),),
     auth=API_KEY_ONLY,
     order_key="profileId",
+    conflicts_in_parallel=True,
     replay_safe=True,  # the API keeps one event per integrationId
 )
 GET_EVENT_V3: Operation[EventV3] = Operation(

@@ -16,25 +16,51 @@ from typing import Any
 import jsonschema
 import yaml
 
-SPEC = Path(__file__).resolve().parent / "openapi" / "paths"
+ROOT = Path(__file__).resolve().parent / "openapi"
+SPEC = ROOT / "paths"
 METHODS = ("get", "put", "post", "delete", "patch")
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+Operations = dict[str, tuple[str, str, dict[str, Any]]]
+"""operationId -> (HTTP method, path template, the operation's description)."""
+
+
+def path_operations(path: str, item: dict[str, Any], found: Operations) -> None:
+    """Add the operations of one path item (every ``$ref`` inlined) to ``found``; the
+    parameters the item gives all its operations are added to each one's."""
+    shared = item.get("parameters", [])
+    for method, operation in item.items():
+        if method in METHODS:
+            own = {(p["in"], p["name"]) for p in operation.get("parameters", [])}
+            inherited = [p for p in shared if (p["in"], p["name"]) not in own]
+            if inherited:
+                operation = {
+                    **operation,
+                    "parameters": [*operation.get("parameters", []), *inherited],
+                }
+            found[operation["operationId"]] = (method.upper(), path, operation)
+
 
 @functools.cache
-def operations() -> dict[str, tuple[str, str, dict[str, Any]]]:
-    """operationId -> (HTTP method, path template, the operation's description)."""
-    found = {}
-    for file in sorted(SPEC.glob("*.yaml")):
+def operations(root: Path = ROOT) -> Operations:
+    """The operations of the spec kept under ``root`` (by default, the repository's)."""
+    found: Operations = {}
+    for file in sorted((root / "paths").glob("*.yaml")):
         text = file.read_text("utf-8")
         path = text.split("\n", 1)[0].removeprefix("# path:").strip()
-        for method, operation in yaml.load(text, Loader=LOADER).items():
-            if method in METHODS:
-                found[operation["operationId"]] = (method.upper(), path, operation)
+        path_operations(path, yaml.load(text, Loader=LOADER), found)
     return found
 
 
-def _json_schema(part: dict[str, Any] | None) -> dict[str, Any] | None:
+def security(root: Path = ROOT) -> list[dict[str, Any]]:
+    """The security requirements of the document kept under ``root``, which apply to every
+    operation that lists none of its own."""
+    document = yaml.load((root / "openapi.yaml").read_text("utf-8"), Loader=LOADER)
+    return list(document.get("security", []))
+
+
+def json_schema(part: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The JSON schema of a request body or an answer (None when it has no content)."""
     content = (part or {}).get("content", {})
     media = content.get("application/json") or next(iter(content.values()), None)
     return None if media is None else media.get("schema")
@@ -42,14 +68,14 @@ def _json_schema(part: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def request_schema(operation_id: str) -> dict[str, Any] | None:
     """The JSON schema of the operation's request body (None when it takes none)."""
-    return _json_schema(operations()[operation_id][2].get("requestBody"))
+    return json_schema(operations()[operation_id][2].get("requestBody"))
 
 
 def response_schema(operation_id: str, status: int) -> dict[str, Any] | None:
     """The JSON schema of the answer with ``status`` (None when the spec gives no body);
     KeyError when the spec does not document that status for the operation."""
     responses = operations()[operation_id][2]["responses"]
-    return _json_schema(responses[str(status)])
+    return json_schema(responses[str(status)])
 
 
 @functools.cache

@@ -35,6 +35,7 @@ def test_smoke_run_prints_tables_and_writes_json(tmp_path: Path) -> None:
         "Encode/decode",
         "Import (fresh process each, median)",
         "Memory per 1000 requests in flight",
+        "Memory of 20 decoded answers",
     ):
         assert title in done.stdout
     assert "aiohttp" in done.stdout  # the fallback server is named as such
@@ -60,6 +61,7 @@ def test_smoke_run_prints_tables_and_writes_json(tmp_path: Path) -> None:
         "decode_vs_json_loads",
         "import_vs_dependencies (import)",
         "import_vs_dependencies (from-import)",
+        "read_answer_memory_vs_eager",
     }
 
 

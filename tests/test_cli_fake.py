@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import io
 import json
 import signal
 import sys
@@ -82,8 +83,9 @@ async def test_serves_the_seeded_fake_and_stops_cleanly_on_sigterm(tmp_path: Pat
         first = await server.line()
         assert first.startswith("fake Talon.One Integration API at http://127.0.0.1:")
         url = first.rsplit(" ", 1)[1]
-        assert "cli-key" in await server.line()
+        assert await server.line() == "API key: cli-key (header 'Authorization: ApiKey-v1 cli-key')"
         assert await server.line() == f"Content-Signature: application 42, key {APPLICATION_KEY}"
+        assert "Bearer fake-manager-token" in await server.line()
         assert await server.line() == f"seeded from {seed}: coupons: 1, rules: 1, profiles: 1"
         assert await server.line() == "serving until interrupted (Ctrl-C or SIGTERM)"
         body = json.dumps(CART).encode()
@@ -119,9 +121,50 @@ async def test_serves_the_seeded_fake_and_stops_cleanly_on_sigterm(tmp_path: Pat
 async def test_stops_cleanly_on_sigint() -> None:
     async with fake_server() as server:
         assert (await server.line()).startswith("fake Talon.One Integration API at")
-        assert (await server.line()).startswith("API key: fake-api-key")
+        key = await server.line()
+        assert key.startswith("API key: fake-api-key (")
+        assert key.endswith("; the default, known to anyone (choose one with --api-key)")
+        signature = await server.line()
+        assert signature.endswith(
+            "; the default, known to anyone (choose one with --application-key)"
+        )
         assert await server.stop(signal.SIGINT) == 0
         assert server.lines[-1] == "stopped"
+
+
+def _rss_mib(pid: int) -> float:
+    """The resident memory of a process, from /proc/<pid>/status."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+async def test_rejected_large_requests_leave_the_memory_flat() -> None:
+    """20 PUTs of 32 MiB (the largest body the fake takes) with a wrong key: no body is
+    read or kept, so the server's memory barely moves (it grew by 635 MiB when every
+    request was kept whole)."""
+    body = b"x" * (32 * 1024 * 1024)
+    async with fake_server() as server, aiohttp.ClientSession() as http:
+        url = (await server.line()).rsplit(" ", 1)[1]
+        while not (await server.line()).startswith("serving until interrupted"):
+            pass
+        async with http.get(f"{url}/v1/integration/campaigns") as response:
+            assert response.status == 401  # the server is warm: aiohttp's parts are loaded
+        await server.line()
+        before = _rss_mib(server.process.pid)
+        for _ in range(20):
+            async with http.put(
+                f"{url}/v2/customer_sessions/s-1",
+                data=io.BytesIO(body),
+                headers={"Authorization": "ApiKey-v1 wrong", "Content-Type": "application/json"},
+            ) as response:
+                assert response.status == 401
+            assert (await server.line()).startswith("PUT /v2/customer_sessions/s-1 401 ")
+        grown = _rss_mib(server.process.pid) - before
+        assert grown < 50, f"the server grew by {grown:.0f} MiB"
+        assert await server.stop(signal.SIGTERM) == 0
 
 
 @pytest.mark.parametrize(

@@ -66,9 +66,9 @@ DEVIATIONS = [
 
 @pytest.fixture(autouse=True)
 def _forget_reported_fields() -> None:
-    from talon_async import _convert
+    from talon_async._convert import _decode
 
-    _convert._reported.clear()
+    _decode.reported.clear()
 
 
 @pytest.mark.parametrize(("member", "value", "expected"), DEVIATIONS)

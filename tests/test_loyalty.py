@@ -249,8 +249,20 @@ BAD_CALLS: dict[str, tuple[type[Exception], str, Callable[[LoyaltyResource], Any
         lambda r: r.generate_card(True, GenerateLoyaltyCard()),
     ),
     "negative program id": (
-        ValueError, "loyalty_program_id must not be negative",
+        ValueError, r"loyalty_program_id must be from 0 to 2\*\*63 - 1, got -1",
         lambda r: r.get_card_points(-1, "card"),
+    ),
+    "program id over 64 bits": (
+        ValueError, r"loyalty_program_id must be from 0 to 2\*\*63 - 1",
+        lambda r: r.get_card_points(2**63, "card"),
+    ),
+    "card id shorter than the API allows": (
+        ValueError, "loyalty_card_id must be 4 to 108 characters long, got 3",
+        lambda r: r.get_card_points(33, "abc"),
+    ),
+    "card id longer than the API allows": (
+        ValueError, "loyalty_card_id must be 4 to 108 characters long, got 109",
+        lambda r: r.link_card(33, "c" * 109, LoyaltyCardRegistration(integration_id="p")),
     ),
     "page_size 0": (
         ValueError, "page_size must be between 1 and 1000",

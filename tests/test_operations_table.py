@@ -14,7 +14,7 @@ import pytest
 
 import talon_async.models as models
 from talon_async import ApiKeyV1, TalonClient
-from talon_async._client import _Official
+from talon_async._official_names import OfficialNames
 from talon_async._operation import INTEGER_PATH_PARAMETERS, CallOptions, Kind, model, snake_case
 from talon_async._pagination import Pager
 from talon_async.operations import OPERATIONS, Operation
@@ -134,19 +134,32 @@ def test_no_method_of_a_resource_is_missing_from_the_table() -> None:
 
 
 def test_every_operation_is_on_the_client_under_its_official_name() -> None:
-    client = TalonClient("http://127.0.0.1:9", auth=ApiKeyV1("k"))
-    officials = {name for name, value in vars(TalonClient).items() if isinstance(value, _Official)}
+    officials = {name for name in vars(OfficialNames) if not name.startswith("_")}
     assert officials == {operation.name for operation in OPERATIONS.values()}
     for operation in OPERATIONS.values():
-        resource = getattr(client, operation.resource)
-        bound = getattr(client, operation.name)
-        assert bound.__self__ is resource, operation.name
-        assert bound.__func__ is getattr(type(resource), operation.method), operation.name
+        official = getattr(TalonClient, operation.name)
+        method = _method(operation)
+        assert inspect.signature(official) == inspect.signature(method), operation.name
 
 
-@pytest.mark.parametrize("path", list(generate.PARTS), ids=lambda path: path.name)
-def test_the_generated_parts_are_up_to_date(path: Any) -> None:
-    _, inside, _ = generate.current(path)
-    assert inside == generate.PARTS[path][2](), (
+async def test_an_official_name_calls_its_resource_method() -> None:
+    calls = []
+
+    async def record(self: object, *args: object, **kwargs: object) -> str:
+        calls.append((type(self).__name__, args, kwargs))
+        return "answer"
+
+    client = TalonClient("http://127.0.0.1:9", auth=ApiKeyV1("k"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(client.loyalty), "get_profile_points", record)
+        answer = await client.get_loyalty_program_profile_points(3, "p", page_size=5)
+    assert answer == "answer"  # type: ignore[comparison-overlap]
+    assert calls[0][0] == "LoyaltyResource" and calls[0][1] == (3, "p")
+    assert calls[0][2]["page_size"] == 5 and calls[0][2]["status"] is None
+
+
+@pytest.mark.parametrize("path", list(generate.FILES), ids=lambda path: path.name)
+def test_the_generated_files_are_up_to_date(path: Any) -> None:
+    assert generate.same(path, path.read_text("utf-8"), generate.FILES[path]()), (
         f"{path.name} is out of date with talon_async/operations.py: run python -m tests.generate"
     )

@@ -9,6 +9,7 @@ import random
 from collections import Counter, defaultdict
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -466,3 +467,19 @@ async def test_chaos_run_loses_and_duplicates_nothing(server: RecordingServer) -
     assert sum(chaos.referrals_created.values()) >= referrals * 0.9
     assert chaos.overlaps == 0
     assert max(chaos.referrals_created.values()) == 1  # no POST was acted on twice
+
+
+async def test_the_clients_own_session_never_resends_a_dropped_request_by_itself(
+    server: RecordingServer,
+) -> None:
+    # aiohttp resends a GET/PUT/DELETE once when a kept-alive connection drops; whether a
+    # call is sent again is the retry policy's decision, so the client turns that off
+    # through ClientSession._retry_connection (aiohttp has no public switch for it).
+    assert "_retry_connection" in aiohttp.ClientSession.ATTRS, (
+        "aiohttp renamed ClientSession._retry_connection: update Transport._get_session"
+    )
+    server.handle(_drop)
+    async with TalonClient(server.url, auth=ApiKeyV1("k"), retry=NO_RETRY) as client:
+        with pytest.raises(TalonConnectionError):
+            await client.customer_data.delete("p")
+    assert len(server.received) == 1

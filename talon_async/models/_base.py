@@ -17,6 +17,7 @@ Conventions (the converter in ``talon_async._convert`` relies on them):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,15 @@ class _Decoded:
     models unset until it is first read: ``__getattr__``, which Python calls only for an
     attribute not found, decodes it then from ``_raw`` and stores it in its slot, so
     later reads cost nothing extra. Models built in code never reach it.
+
+    The class's ``_talon_resolvers`` (set by the converter) maps each such field to its
+    JSON member, the function decoding it, and the members of the other such fields.
+    ``_raw`` is the JSON object until a first field is stored, then (the object, the
+    members still to decode), and it is dropped when none is left: a fully read answer
+    holds no JSON.
+
+    Threads may read the same object at once: fields are stored under a lock, each once
+    (a thread that decoded a field too returns the stored value instead of its own).
     """
 
     __slots__ = ("_raw",)
@@ -56,17 +66,43 @@ class _Decoded:
     if not TYPE_CHECKING:  # type checkers must keep telling a misspelt attribute apart
 
         def __getattr__(self, name: str) -> Any:
-            resolve = type(self).__dict__.get("_talon_resolvers", {}).get(name)
-            if resolve is not None:
+            resolvers = type(self).__dict__.get("_talon_resolvers")
+            lazy = None if resolvers is None else resolvers.get(name)
+            if lazy is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            try:
+                kept = _get(self, "_raw")
+            except AttributeError:  # all decoded meanwhile (or set in code, then deleted)
+                return _get(self, name)
+            member, resolve, others = lazy
+            value = resolve(kept if kept.__class__ is dict else kept[0])
+            _storing.acquire()
+            try:
                 try:
-                    raw = object.__getattribute__(self, "_raw")
-                except AttributeError:
-                    pass
+                    kept = _get(self, "_raw")
+                except AttributeError:  # the last field was stored meanwhile
+                    return _get(self, name)
+                if kept.__class__ is dict:  # the first field stored
+                    left = others and {m for m in others if kept.get(m) is not None}
+                    if left:
+                        _set(self, "_raw", (kept, left))
                 else:
-                    value = resolve(raw)
-                    object.__setattr__(self, name, value)
-                    return value
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+                    left = kept[1]
+                    if member not in left:  # stored meanwhile
+                        return _get(self, name)
+                    left.discard(member)
+                _set(self, name, value)
+                if not left:
+                    object.__delattr__(self, "_raw")
+            finally:
+                _storing.release()
+            return value
+
+
+_get = object.__getattribute__
+_set = object.__setattr__
+_storing = threading.Lock()
+"""Held while a lazily decoded field is stored (never while one is decoded)."""
 
 
 @define(kw_only=True)

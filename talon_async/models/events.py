@@ -103,7 +103,7 @@ class Event(Model):
     application_id: int
     type: str
     attributes: dict[str, Any]
-    effects: list[Any]
+    effects: list[list[Any]]
     """Effects in the compact legacy form (arrays), kept as decoded JSON."""
     profile_id: str | None = None
     store_integration_id: str | None = None
@@ -122,7 +122,7 @@ class EventV3(Model):
     application_id: int
     type: str
     attributes: dict[str, Any]
-    effects: list[Any]
+    effects: list[list[Any]]
     """Effects in the compact legacy form (arrays), kept as decoded JSON."""
     connected_session_id: str | None = None
     profile_id: str | None = None

@@ -1,40 +1,55 @@
 """The base of the fake's API areas: one subclass per module of ``_areas/``.
 
-An area declares its operations (``ROUTES``), the keys it reads from a seed file
-(``SEEDS``: key -> function called with the fake and that key's value) and, as
-methods, the seeding API it adds to :class:`FakeTalon` (``add_coupon``, ...). Areas
-subclass :class:`State`, so their methods reach the fake's data; they take
-``self.lock`` to change it. Declare ``ROUTES: ClassVar[Routes]`` and
-``SEEDS: ClassVar[Seeds]`` with their types, so that areas combine.
+An area declares how it serves its operations (``HANDLERS``: operationId -> its handler
+and body schema; everything else about an operation is its record's, in
+:mod:`talon_async.operations`), the keys it reads from a seed file (``SEEDS``: key ->
+function called with the fake and that key's value) and, as methods, the seeding API it
+adds to :class:`FakeTalon` (``add_coupon``, ...). Areas subclass :class:`FakeState`, so
+their methods reach the fake's data; they take ``self.lock`` to change it. Declare
+``HANDLERS: ClassVar[Handlers]`` and ``SEEDS: ClassVar[Seeds]`` with their types, so that
+areas combine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from ._http import Route
+from ._http import Handling, Route, route_table
 from ._schema import Obj, validate
-from ._state import State
-from ._wire import JsonObject, parse_timestamp
+from ._state import FakeState
+from ._wire import JsonObject
 
 SeedLoader = Callable[[Any, Any], None]
 """Loads one key of a seed file: called with the fake and the key's value."""
-Routes = Sequence[Route]
+Handlers = Mapping[str, Handling]
 Seeds = Mapping[str, SeedLoader]
 
 
-class Area(State):
-    """One API area of the fake: its routes, seed-file keys and seeding methods."""
+class Area(FakeState):
+    """One API area of the fake: its handlers, seed-file keys and seeding methods."""
 
-    ROUTES: ClassVar[Routes] = ()
+    HANDLERS: ClassVar[Handlers] = {}
     SEEDS: ClassVar[Seeds] = {}
 
     @classmethod
+    def all_handlers(cls) -> dict[str, Handling]:
+        """The handlers of every area this class derives from, by operationId;
+        ``ValueError`` if two areas handle one operation."""
+        found: dict[str, Handling] = {}
+        for area in _areas(cls):
+            for operation_id, handling in area.HANDLERS.items():
+                if operation_id in found:
+                    raise ValueError(f"two areas of the fake handle {operation_id}")
+                found[operation_id] = handling
+        return found
+
+    @classmethod
     def all_routes(cls) -> list[Route]:
-        """The routes of every area this class derives from."""
-        return [route for area in _areas(cls) for route in area.ROUTES]
+        """The route of every operation of the table, each served by the handler an area
+        of this class declares (``ValueError`` unless every operation has one, see
+        :func:`~talon_async.testing._http.route_table`)."""
+        return route_table(cls.all_handlers())
 
     @classmethod
     def all_seeds(cls) -> dict[str, SeedLoader]:
@@ -47,7 +62,7 @@ def _areas(cls: type[Area]) -> list[type[Area]]:
     return [
         area
         for area in cls.__mro__
-        if issubclass(area, Area) and ("ROUTES" in vars(area) or "SEEDS" in vars(area))
+        if issubclass(area, Area) and ("HANDLERS" in vars(area) or "SEEDS" in vars(area))
     ]
 
 
@@ -89,9 +104,3 @@ def seed_entry(item: Any, where: str, schema: Obj) -> JsonObject:
         path = "".join(f"[{step}]" if step.isdigit() else f".{step}" for step in steps)
         raise SeedError(f"{where}{path} {problem}")
     return item
-
-
-def seed_moment(item: JsonObject, member: str) -> datetime | None:
-    """A date-time member of a seed entry (already validated), or None when absent."""
-    value = item.get(member)
-    return None if value is None else parse_timestamp(value)

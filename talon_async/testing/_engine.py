@@ -19,9 +19,9 @@ from uuid import uuid4
 
 from ._ledger import apply_effect, standing
 from ._state import (
+    FakeState,
     RegisteredRule,
     RuleContext,
-    State,
     campaign_running,
     change_progress,
     coupon_view,
@@ -83,7 +83,7 @@ class Outcome:
 
 
 def evaluate(
-    state: State,
+    state: FakeState,
     outcome: Outcome,
     now: datetime,
     *,
@@ -131,7 +131,7 @@ def evaluate(
             outcome.effects.append(_effect(state, rule, campaign, spec))
 
 
-def _effect(state: State, rule: RegisteredRule, campaign: JsonObject, spec: Any) -> JsonObject:
+def _effect(state: FakeState, rule: RegisteredRule, campaign: JsonObject, spec: Any) -> JsonObject:
     if not (
         isinstance(spec, tuple)
         and len(spec) == 2
@@ -165,7 +165,7 @@ def _effect(state: State, rule: RegisteredRule, campaign: JsonObject, spec: Any)
 
 
 def apply(
-    state: State,
+    state: FakeState,
     effects: list[JsonObject],
     profile: JsonObject | None,
     sign: int,
@@ -194,7 +194,7 @@ def apply(
             change_progress(state, profile_id, props["achievementId"], sign * props["delta"], now)
 
 
-def commit_now(state: State, outcome: Outcome, now: datetime) -> None:
+def commit_now(state: FakeState, outcome: Outcome, now: datetime) -> None:
     """Persist an event or profile evaluation: loyalty moves at once, no coupon use."""
     session_id = outcome.session["integrationId"] if outcome.session else ""
     apply(state, outcome.effects, outcome.profile, 1, coupons=False, session_id=session_id, now=now)
@@ -294,7 +294,7 @@ def remaining_quantity(item: JsonObject) -> int:
 
 
 def new_event(
-    state: State,
+    state: FakeState,
     event_type: str,
     *,
     session_id: str | None,
@@ -322,7 +322,7 @@ def new_event(
     return built
 
 
-def state_v2(state: State, outcome: Outcome, content: set[str]) -> JsonObject:
+def state_v2(state: FakeState, outcome: Outcome, content: set[str]) -> JsonObject:
     """An IntegrationStateV2 with the parts ``content`` (responseContent) asks for."""
     profile = outcome.profile
     profile_id = profile["integrationId"] if profile else ""
@@ -370,7 +370,7 @@ def state_v2(state: State, outcome: Outcome, content: set[str]) -> JsonObject:
     return answer
 
 
-def state_v1(state: State, outcome: Outcome, session: JsonObject) -> JsonObject:
+def state_v1(state: FakeState, outcome: Outcome, session: JsonObject) -> JsonObject:
     """A legacy IntegrationState: session, profile and event, plus loyalty and coupon."""
     profile = outcome.profile or new_profile(
         0, "", state.account_id, parse_timestamp(session["created"])

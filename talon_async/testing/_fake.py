@@ -37,6 +37,8 @@ class FakeOptions(TypedDict, total=False):
     host: str
     port: int
     on_request: Callable[[RecordedRequest], None] | None
+    max_requests: int | None
+    max_body_bytes: int | None
 
 
 class FakeTalon(Areas):
@@ -78,14 +80,24 @@ class FakeTalon(Areas):
       ``achievement_progress``: progress records by profile integration ID and
       achievement ID, oldest first.
 
-    Every request is recorded in ``requests``; ``faults`` injects failures. Accepted
-    credentials: ``Authorization: ApiKey-v1 <api_key>``, a ``Content-Signature`` made
-    with ``application_id`` and ``application_key``, and (for customer audiences only)
-    ``Authorization: Bearer <manager_token>``. ``on_request`` is called (on the fake's
-    loop) with each request once it is answered or dropped.
+    Requests are recorded in ``requests`` (:class:`RecordedRequest`), oldest first: the
+    last ``max_requests`` (100,000 by default; None keeps all), each body cut at
+    ``max_body_bytes`` (None by default: whole). A request without valid credentials is
+    recorded without its headers and body (method, path, query, status and duration
+    only), and its body is not read unless a ``Content-Signature`` must be checked.
+    ``faults`` injects failures. Accepted credentials: ``Authorization: ApiKey-v1
+    <api_key>``, a ``Content-Signature`` made with ``application_id`` and
+    ``application_key``, and (for customer audiences only) ``Authorization: Bearer
+    <manager_token>``; the defaults are fixed, well-known values, fine for tests on
+    127.0.0.1 only. ``on_request`` is called (on the fake's loop) with each request once
+    it is answered or dropped.
 
     How it behaves, as the API does:
 
+    * a request body member sent as ``null`` is refused (400 naming it) unless the spec
+      allows null there: an untyped member (a catalog filter's ``value``), a type list
+      with null (a price adjustment's ``price``, ``subledgerIds``), any value inside a
+      free-form object such as ``attributes``;
     * profiles are created on first use (sessions, events, profile updates, referrals,
       reservations, audience additions);
     * sessions go open -> closed -> cancelled or open -> cancelled by updates, closed ->
@@ -140,8 +152,14 @@ class FakeTalon(Areas):
     * audiences renamed, emptied or deleted change the memberships of their members'
       profiles; a catalog sync applies all its actions or none, and the prices it sets
       enter the price history;
-    * a second update of a session or profile arriving while the first is still being
-      handled (e.g. delayed by a fault) answers 409.
+    * a call arriving while another on the same session or profile is still being handled
+      (e.g. delayed by a fault) answers 409, for the operations Talon.One documents it for:
+      session updates (v1, v2), reopens and returns, profile updates (v1, v2) and events
+      (``trackEventV2``, ``trackEventV3``, by their ``profileId``);
+    * a malformed path parameter answers 400 "Invalid path parameter" naming it: an
+      integer ID that is not a decimal from 0 to 2**63-1, a loyalty card ID outside 4 to
+      108 characters, a profile or session integration ID over 1000 characters. A
+      well-formed ID of nothing the fake holds answers 404.
     """
 
     def __init__(
@@ -155,6 +173,8 @@ class FakeTalon(Areas):
         host: str = "127.0.0.1",
         port: int = 0,
         on_request: Callable[[RecordedRequest], None] | None = None,
+        max_requests: int | None = 100_000,
+        max_body_bytes: int | None = None,
     ) -> None:
         super().__init__(application_id=application_id, account_id=account_id)
         bytes.fromhex(application_key)  # a ValueError now rather than on every request
@@ -163,10 +183,17 @@ class FakeTalon(Areas):
         self.manager_token = manager_token
         self.host = host
         self.port = port
-        self.faults = Faults()
+        self.faults: Faults = Faults()
         self.requests: list[RecordedRequest] = []
         self._server = HttpServer(
-            self, self, self.all_routes(), self.faults, self.requests, on_request
+            self,
+            self,
+            self.all_routes(),
+            self.faults,
+            self.requests,
+            on_request,
+            max_requests=max_requests,
+            max_body_bytes=max_body_bytes,
         )
         self._url: str | None = None
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import uuid4
 
-from ._state import State, new_id
-from ._wire import JsonObject, parse_timestamp, timestamp
+from ._state import FakeState, new_id
+from ._wire import JsonObject, optional_timestamp, parse_timestamp, timestamp
 
 Owner = tuple[str, str]
 """Whose ledger: ``("integrationId", <profile>)`` or ``("cardIdentifier", <card>)``."""
@@ -33,7 +32,7 @@ _OPTIONAL = ("customerSessionId", "rulesetId", "ruleName")
 
 
 def new_program(
-    state: State,
+    state: FakeState,
     program_id: int,
     *,
     name: str,
@@ -62,7 +61,7 @@ def new_program(
     return program
 
 
-def program_for(state: State, program_id: int) -> JsonObject:
+def program_for(state: FakeState, program_id: int) -> JsonObject:
     """The program, created on first use as a profile-based one without tiers."""
     program = state.loyalty_programs.get(program_id)
     if program is None:
@@ -84,7 +83,7 @@ def program_for(state: State, program_id: int) -> JsonObject:
 # -- the records of one ledger ---------------------------------------------------------
 
 
-def ledger(state: State, program_id: int, owner: Owner) -> list[JsonObject]:
+def ledger(state: FakeState, program_id: int, owner: Owner) -> list[JsonObject]:
     """The records of one ledger, oldest first."""
     member, value = owner
     return [
@@ -131,7 +130,7 @@ class Entry:
 
 
 def _record(
-    state: State,
+    state: FakeState,
     program_id: int,
     owner: Owner,
     kind: str,
@@ -166,7 +165,7 @@ def _record(
 
 
 def credit(
-    state: State,
+    state: FakeState,
     program_id: int,
     owner: Owner,
     amount: float,
@@ -193,7 +192,7 @@ def credit(
 
 
 def debit(
-    state: State, program_id: int, owner: Owner, amount: float, entry: Entry, now: datetime
+    state: FakeState, program_id: int, owner: Owner, amount: float, entry: Entry, now: datetime
 ) -> JsonObject:
     """Spend points of a ledger's sub-ledger, those expiring first first; what the active
     points cannot cover becomes a negative balance. Returns the subtraction."""
@@ -218,7 +217,7 @@ def debit(
     return record
 
 
-def pay_back(state: State, addition: JsonObject) -> None:
+def pay_back(state: FakeState, addition: JsonObject) -> None:
     """Use an addition that just became active to pay back its sub-ledger's debt."""
     owner = _owner(addition)
     for debt in ledger(state, addition["programId"], owner):
@@ -228,7 +227,7 @@ def pay_back(state: State, addition: JsonObject) -> None:
             addition["unusedAmount"] = round(addition["unusedAmount"] - taken, 2)
 
 
-def activate(state: State, addition: JsonObject, now: datetime) -> None:
+def activate(state: FakeState, addition: JsonObject, now: datetime) -> None:
     """Activate points that waited for an action: they start now."""
     addition.update(awaitsActivation=False, startDate=timestamp(now))
     if status(addition, now) == "active":
@@ -242,7 +241,7 @@ def _owner(record: JsonObject) -> Owner:
 
 
 def roll_back(
-    state: State, program_id: int, transaction_uuid: str, now: datetime, amount: float
+    state: FakeState, program_id: int, transaction_uuid: str, now: datetime, amount: float
 ) -> None:
     """Undo ``amount`` points of a transaction (its session was cancelled or reopened, or
     items of it were returned): an addition loses up to that many of its points not yet
@@ -275,7 +274,7 @@ def roll_back(
 
 
 def apply_effect(
-    state: State, effect: JsonObject, profile_id: str, sign: int, session_id: str, now: datetime
+    state: FakeState, effect: JsonObject, profile_id: str, sign: int, session_id: str, now: datetime
 ) -> None:
     """Move the points of an ``addLoyaltyPoints`` or ``deductLoyaltyPoints`` effect
     (``sign=-1`` undoes them) on the profile's or the card's ledger."""
@@ -308,17 +307,13 @@ def apply_effect(
         props["value"],
         entry,
         now,
-        start=_moment(props.get("startDate")),
-        expiry=_moment(props.get("expiryDate")),
+        start=optional_timestamp(props.get("startDate")),
+        expiry=optional_timestamp(props.get("expiryDate")),
         awaits_activation=bool(props.get("awaitsActivation")),
     )
 
 
-def _moment(value: Any) -> datetime | None:
-    return parse_timestamp(value) if isinstance(value, str) else None
-
-
-def forget_profile(state: State, integration_id: str) -> None:
+def forget_profile(state: FakeState, integration_id: str) -> None:
     """Delete a customer's ledgers and unlink the customer from every card."""
     state.loyalty_transactions[:] = [
         record
@@ -463,7 +458,7 @@ def points_view(record: JsonObject) -> JsonObject:
     return view
 
 
-def ledger_entry_view(state: State, record: JsonObject) -> JsonObject:
+def ledger_entry_view(state: FakeState, record: JsonObject) -> JsonObject:
     """A LoyaltyLedgerEntry, as activateLoyaltyPoints answers it."""
     view: JsonObject = {
         "created": record["created"],
@@ -489,7 +484,7 @@ def ledger_entry_view(state: State, record: JsonObject) -> JsonObject:
     return view
 
 
-def card_view(state: State, card: JsonObject, now: datetime) -> JsonObject:
+def card_view(state: FakeState, card: JsonObject, now: datetime) -> JsonObject:
     """A LoyaltyCard with its program's names and its balances now."""
     program = state.loyalty_programs[card["programID"]]
     sums = totals(ledger(state, program["id"], ("cardIdentifier", card["identifier"])), now)
@@ -501,7 +496,7 @@ def card_view(state: State, card: JsonObject, now: datetime) -> JsonObject:
     return view
 
 
-def standing(state: State, integration_id: str, now: datetime) -> JsonObject:
+def standing(state: FakeState, integration_id: str, now: datetime) -> JsonObject:
     """A customer's Loyalty: the profile-based programs the customer has points in, and the
     cards linked to the customer."""
     programs: JsonObject = {}

@@ -4,8 +4,14 @@ A schema is a type name (``"string"``, ``"integer"``, ``"number"``, ``"boolean"`
 ``"object"`` for a free-form object, ``"date-time"``, ``"uuid"``, ``"any"``), a
 :class:`Text` (a string of bounded length), an :class:`Int` (a bounded integer), an
 :class:`Obj`, an :class:`Arr` (with bounded item counts), a :class:`MapOf`, a
-:class:`OneOf` (an enum) or a :class:`Tagged`. Validation collects every problem as an
-error item whose ``source.pointer`` is the JSON pointer of the offending member.
+:class:`OneOf` (an enum), a :class:`Tagged` or a :class:`Nullable`. Validation collects
+every problem as an error item whose ``source.pointer`` is the JSON pointer of the
+offending member.
+
+JSON null is a value like any other, as in the spec's schemas: only ``"any"`` (an untyped
+member) and :class:`Nullable` (a type list with ``"null"``) accept it. A member sent as
+null is present: a required one is there, an optional one is refused unless nullable.
+Inside a free-form ``"object"`` every value goes, null included.
 """
 
 from __future__ import annotations
@@ -80,7 +86,14 @@ class Tagged:
     variants: Mapping[str, Obj]
 
 
-Schema: TypeAlias = str | Text | Int | Obj | Arr | MapOf | OneOf | Tagged
+@dataclass(frozen=True)
+class Nullable:
+    """A value that follows ``schema`` or is null (``type: [..., "null"]`` in the spec)."""
+
+    schema: Schema
+
+
+Schema: TypeAlias = str | Text | Int | Obj | Arr | MapOf | OneOf | Tagged | Nullable
 
 
 def _type_problem(value: Any, kind: str) -> str | None:
@@ -115,6 +128,11 @@ def _type_problem(value: Any, kind: str) -> str | None:
 def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     """Every problem of ``value`` against ``schema``, as error items (empty when valid)."""
     where = pointer or "/"
+    if value is None:
+        ok = schema == "any" or isinstance(schema, Nullable)
+        return [] if ok else [_invalid(where, "must not be null")]
+    if isinstance(schema, Nullable):
+        return validate(value, schema.schema, pointer)
     if isinstance(schema, str):
         problem = _type_problem(value, schema)
         return [] if problem is None else [_invalid(where, problem)]
@@ -159,7 +177,7 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
     problems = [
         _invalid(f"{pointer}/{name}", "is required")
         for name in sorted(schema.required)
-        if value.get(name) is None
+        if name not in value
     ]
     if schema.closed:
         problems += [
@@ -168,9 +186,8 @@ def validate(value: Any, schema: Schema, pointer: str = "") -> list[JsonObject]:
             if name not in schema.fields
         ]
     for name, member_schema in schema.fields.items():
-        member = value.get(name)
-        if member is not None:
-            problems += validate(member, member_schema, f"{pointer}/{name}")
+        if name in value:
+            problems += validate(value[name], member_schema, f"{pointer}/{name}")
     return problems
 
 

@@ -1,8 +1,8 @@
 """The state core of the fake: everything it knows, in one place, and the rule types.
 
-:class:`State` holds the data of one fake Application as plain JSON (wire names). It
+:class:`FakeState` holds the data of one fake Application as plain JSON (wire names). It
 knows nothing of HTTP: the router and the areas' handlers read and change it, always
-holding :attr:`State.lock`, as do the seeding methods (so a test's thread may seed a
+holding :attr:`FakeState.lock`, as do the seeding methods (so a test's thread may seed a
 fake that serves from another thread). The helpers below are the small queries and
 updates several areas share.
 """
@@ -31,7 +31,7 @@ EffectSpec: TypeAlias = tuple[str, Mapping[str, Any]]
 """An effect a rule produces: its ``effectType`` and its ``props`` (wire names)."""
 
 
-class State:
+class FakeState:
     """The data of one fake Application; :class:`FakeTalon` is one.
 
     Public collections (wire dicts): ``profiles``, ``sessions``, ``returns``, ``events``,
@@ -44,7 +44,7 @@ class State:
     def __init__(self, *, application_id: int, account_id: int) -> None:
         self.application_id = application_id
         self.account_id = account_id
-        self.lock = threading.RLock()
+        self.lock: threading.RLock = threading.RLock()
         """Held by every handler and seeding method; hold it to read a consistent state."""
         self.clear_state()
 
@@ -96,7 +96,7 @@ class RuleContext:
     profile: JsonObject | None
     event: JsonObject | None
     coupon_codes: tuple[str, ...]
-    fake: State
+    fake: FakeState
     now: datetime
 
     @property
@@ -179,13 +179,13 @@ class RegisteredRule:
     rule_index: int
 
 
-def new_id(state: State, kind: str) -> int:
+def new_id(state: FakeState, kind: str) -> int:
     """The next ID of an entity kind (1, 2, ...)."""
     state._ids[kind] = state._ids.get(kind, 0) + 1
     return state._ids[kind]
 
 
-def profile_for(state: State, integration_id: str, now: datetime) -> JsonObject:
+def profile_for(state: FakeState, integration_id: str, now: datetime) -> JsonObject:
     """A working copy of the profile, or a new one (stored only by :func:`store_profile`)."""
     stored = state.profiles.get(integration_id)
     if stored is not None:
@@ -193,18 +193,18 @@ def profile_for(state: State, integration_id: str, now: datetime) -> JsonObject:
     return new_profile(new_id(state, "profile"), integration_id, state.account_id, now)
 
 
-def store_profile(state: State, profile: JsonObject, now: datetime) -> None:
+def store_profile(state: FakeState, profile: JsonObject, now: datetime) -> None:
     """Store a profile, marking it active now."""
     profile["lastActivity"] = timestamp(now)
     state.profiles[profile["integrationId"]] = profile
 
 
-def new_session_for(state: State, integration_id: str, now: datetime) -> JsonObject:
+def new_session_for(state: FakeState, integration_id: str, now: datetime) -> JsonObject:
     """A new open session with the next ID (stored only when the caller stores it)."""
     return new_session(new_id(state, "session"), integration_id, state.application_id, now)
 
 
-def campaign_for(state: State, campaign_id: int | None, now: datetime) -> JsonObject:
+def campaign_for(state: FakeState, campaign_id: int | None, now: datetime) -> JsonObject:
     """The campaign ``campaign_id``, created (running) when it does not exist yet; None
     creates one with the next free ID."""
     if campaign_id is None:
@@ -226,19 +226,19 @@ def campaign_running(campaign: JsonObject, now: datetime) -> bool:
     )
 
 
-def ensure_profile(state: State, integration_id: str, now: datetime) -> None:
+def ensure_profile(state: FakeState, integration_id: str, now: datetime) -> None:
     """Create the profile if it does not exist yet, as the API does on first use."""
     if integration_id not in state.profiles:
         store_profile(state, profile_for(state, integration_id, now), now)
 
 
-def coupon_view(state: State, coupon: JsonObject, profile_id: str) -> JsonObject:
+def coupon_view(state: FakeState, coupon: JsonObject, profile_id: str) -> JsonObject:
     """A coupon with the profile's redemption count (IntegrationCoupon)."""
     count = state._redemptions.get((coupon["value"], profile_id), 0)
     return {**coupon, "profileRedemptionCount": count}
 
 
-def coupon_state(state: State, coupon: JsonObject, profile_id: str, now: datetime) -> str:
+def coupon_state(state: FakeState, coupon: JsonObject, profile_id: str, now: datetime) -> str:
     """``used``, ``expired``, ``pending`` or ``active``, as a profile's inventory says."""
     used = state._redemptions.get((coupon["value"], profile_id), 0) > 0
     if used or 0 < coupon["usageLimit"] <= coupon["usageCounter"]:
@@ -316,7 +316,7 @@ def _new_progress(achievement: JsonObject, now: datetime) -> JsonObject:
 
 
 def progress_record(
-    state: State, achievement: JsonObject, profile_id: str, now: datetime
+    state: FakeState, achievement: JsonObject, profile_id: str, now: datetime
 ) -> JsonObject | None:
     """The record progress made at ``now`` goes to: the running one, or a new one (not
     stored yet); None when the achievement is not active or its recurrence policy allows
@@ -335,7 +335,7 @@ def progress_record(
 
 
 def change_progress(
-    state: State, profile_id: str, achievement_id: int, delta: float, now: datetime
+    state: FakeState, profile_id: str, achievement_id: int, delta: float, now: datetime
 ) -> JsonObject | None:
     """Add ``delta`` to the profile's progress in an achievement (a negative ``delta``
     rolls the latest record back, a completed one only if the achievement allows it);
@@ -368,7 +368,7 @@ def change_progress(
     return record
 
 
-def achievement_inventory(state: State, profile_id: str, now: datetime) -> list[JsonObject]:
+def achievement_inventory(state: FakeState, profile_id: str, now: datetime) -> list[JsonObject]:
     """The profile's latest progress in each achievement, with the achievement's settings
     (AchievementProgressWithDefinition, as the inventory lists them)."""
     found = []

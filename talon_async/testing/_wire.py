@@ -56,6 +56,11 @@ def parse_timestamp(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def optional_timestamp(value: str | None) -> datetime | None:
+    """:func:`parse_timestamp` for a member that may be absent, null or empty (None then)."""
+    return parse_timestamp(value) if value else None
+
+
 def error_body(status: int, message: str, errors: list[JsonObject] | None = None) -> JsonObject:
     """A Talon.One error body."""
     return {"message": message, "errors": errors or [], "StatusCode": status}
@@ -73,8 +78,8 @@ def error_item(
     return {"title": title, "details": details, "source": source}
 
 
-def not_found(what: str, value: str, parameter: str) -> ApiError:
-    """A 404 naming the missing entity and the parameter that named it."""
+def not_found(what: str, value: str | int, parameter: str) -> ApiError:
+    """A 404 naming the missing entity, its ID and the parameter that named it."""
     return ApiError(
         404,
         f"{what} not found",

@@ -85,6 +85,13 @@ ERROR_SCHEMA_OF = {
     ("bestPriorPrice", 401): ("createAudienceV2", 400),
     # a card of a program that does not exist cannot be made: lists no 404
     ("generateLoyaltyCard", 404): ("getLoyaltyBalances", 404),
+    # a malformed path parameter (an integer ID that is no int64 from 0, an integration ID
+    # over the 1000 characters the answers allow) answers 400 "Invalid path parameter",
+    # as most operations list, although these list no 400 (nor do getCustomerInventory,
+    # updateAudienceV2 and updateAudienceCustomersAttributes, above)
+    ("deleteAudienceMembershipsV2", 400): ("deleteAudienceV2", 400),
+    ("deleteCustomerData", 400): ("deleteCustomerData", 404),
+    ("getEventV3", 400): ("getEventV3", 404),
 }
 
 

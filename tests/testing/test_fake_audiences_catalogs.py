@@ -147,7 +147,7 @@ CASES = {
         200,
     ),
     "rename-unknown": Case("updateAudienceV2", "PUT", "/v2/audiences/99", {"name": "X"}, 404),
-    "rename-not-an-id": Case("updateAudienceV2", "PUT", "/v2/audiences/vip", {"name": "X"}, 404),
+    "rename-not-an-id": Case("updateAudienceV2", "PUT", "/v2/audiences/vip", {"name": "X"}, 400),
     "rename-no-name": Case("updateAudienceV2", "PUT", "/v2/audiences/7", {}, 400),
     "delete": Case("deleteAudienceV2", "DELETE", "/v2/audiences/7", None, 204),
     "delete-unknown": Case("deleteAudienceV2", "DELETE", "/v2/audiences/99", None, 404),

@@ -117,7 +117,7 @@ CASES = {
         "getCustomerAchievementHistory", "/v1/customer_profiles/nobody/achievements/1", 404
     ),
     "history-unknown-achievement": Case("getCustomerAchievementHistory", f"{ACHIEVEMENTS}/99", 404),
-    "history-not-an-id": Case("getCustomerAchievementHistory", f"{ACHIEVEMENTS}/first", 404),
+    "history-not-an-id": Case("getCustomerAchievementHistory", f"{ACHIEVEMENTS}/first", 400),
     "history-bad-status": Case(
         "getCustomerAchievementHistory", f"{ACHIEVEMENTS}/1?progressStatus=not_started", 400
     ),

@@ -566,8 +566,8 @@ def test_the_deprecated_check_finds_a_filled_member(answer: Any, problem: str | 
 # variants below change one member at a time, to a value on each side of each of the
 # spec's constraints (lengths, ranges, item counts, enums, formats, types, required). The
 # fake must refuse a variant (400, an "Invalid request body" error at that member) exactly
-# when the spec's schema refuses it. JSON null is left out: the fake, as the API, reads a
-# null member as an absent one.
+# when the spec's schema refuses it. JSON null is left out here: test_fake_nulls.py sets
+# each member of these bodies (and of the other operations') to null.
 
 DATE = "2024-01-01T00:00:00Z"
 BODIES: dict[str, tuple[str, str, dict[str, Any]]] = {

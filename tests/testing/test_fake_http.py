@@ -8,8 +8,10 @@ import hmac
 import json
 from typing import Any
 
+import aiohttp
 import pytest
 
+from talon_async.operations import INTEGER_PATH_PARAMETERS
 from talon_async.testing import FakeTalon
 from talon_async.testing._http import Route
 
@@ -57,6 +59,10 @@ async def test_bad_credentials_get_401_and_change_nothing(
     assert_talon_error(reply.json, 401)
     assert reply.json["errors"][0]["source"] == {"parameter": "Authorization"}
     assert talon_fake.sessions == {} and talon_fake.profiles == {}
+    # Recorded without its credentials or body: method, path and status only.
+    (record,) = talon_fake.requests
+    assert (record.method, record.path, record.status) == ("PUT", SESSION, 401)
+    assert (record.headers, record.body) == ({}, b"")
 
 
 def signature(fake: FakeTalon, body: bytes, signer: object = None) -> str:
@@ -236,8 +242,8 @@ async def test_any_path_parameter_reaches_the_fakes_routing(
         "actions": [{"type": "REMOVE", "payload": {"sku": "s"}}],
     }
     reply = await raw(route.method, path, body)
-    # A loyalty program ID must be an integer: those routes answer 400 for these values.
-    numeric = "{loyaltyProgramId}" in route.pattern
+    # An integer ID cannot be this value: those routes answer 400.
+    numeric = set(route.operation.path_parameters) & INTEGER_PATH_PARAMETERS
     assert reply.status in ((400,) if numeric else (200, 201, 204, 404)), reply.body
     if reply.status != 204:
         assert reply.headers["Content-Type"].startswith("application/json")
@@ -558,6 +564,47 @@ async def test_requests_are_recorded(raw: Raw, talon_fake: FakeTalon) -> None:
     assert first.status == 201
     assert talon_fake.reservations == {"A/B %C": ["alice"]}
     assert (second.status, second.body, second.json) == (404, b"", None)
+
+
+async def test_the_log_keeps_the_last_requests_and_cuts_bodies() -> None:
+    body = {"integrationIDs": ["alice"]}
+    async with (
+        FakeTalon(max_requests=2, max_body_bytes=10) as fake,
+        aiohttp.ClientSession() as session,
+    ):
+        raw = Raw(session, fake)
+        fake.add_coupon("C")
+        for path in ("/v1/one", "/v1/two", "/v1/coupon_reservations/C"):
+            await raw("POST", path, body)
+        assert [(r.path, r.status) for r in fake.requests] == [
+            ("/v1/two", 404),
+            ("/v1/coupon_reservations/C", 201),
+        ]
+        kept = fake.requests[-1]
+        assert (kept.body, kept.truncated, kept.json) == (b'{"integrat', True, None)
+        assert fake.reservations == {"C": ["alice"]}  # handled with its whole body
+        await raw("POST", "/v1/coupon_reservations/C", data=b"{}")
+        assert (fake.requests[-1].body, fake.requests[-1].truncated) == (b"{}", False)
+
+
+async def test_the_log_keeps_whole_bodies_by_default(raw: Raw, talon_fake: FakeTalon) -> None:
+    attributes = {"note": "x" * 100_000}
+    await raw("PUT", "/v1/customer_profiles/alice", {"attributes": attributes})
+    assert talon_fake.requests[-1].json == {"attributes": attributes}
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({"max_requests": -1}, ValueError("max_requests must be at least 0, not -1")),
+        ({"max_body_bytes": "4k"}, TypeError("max_body_bytes must be an integer or None, not str")),
+        ({"max_requests": True}, TypeError("max_requests must be an integer or None, not bool")),
+    ],
+)
+def test_bad_log_bounds_are_refused(options: dict[str, Any], error: Exception) -> None:
+    with pytest.raises(type(error)) as raised:
+        FakeTalon(**options)
+    assert str(raised.value) == str(error)
 
 
 async def test_reset_forgets_everything(raw: Raw, talon_fake: FakeTalon) -> None:

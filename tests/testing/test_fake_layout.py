@@ -1,4 +1,5 @@
-"""The fake's layout: areas import only the core, the core no area; a new area plugs in."""
+"""The fake's layout: areas import only the core, the core no area (and of the library only
+the operations table); a new area plugs in."""
 
 from __future__ import annotations
 
@@ -6,19 +7,22 @@ import ast
 from pathlib import Path
 from typing import Any, ClassVar
 
-import aiohttp
+import pytest
 
 import talon_async.testing
+from talon_async.operations import OPERATIONS
 from talon_async.testing import FakeTalon
-from talon_async.testing._area import Area, Routes, Seeds, seed_items
+from talon_async.testing._area import Area, Handlers, Seeds, seed_items
 from talon_async.testing._areas import Areas
-from talon_async.testing._http import Call, route
+from talon_async.testing._http import HandlerCall, Handling
 from talon_async.testing._schema import obj
-from talon_async.testing._state import State
+from talon_async.testing._state import FakeState
 from talon_async.testing._wire import Answer
 
 PACKAGE = Path(talon_async.testing.__file__).parent
 CORE = {"_area", "_engine", "_faults", "_http", "_ledger", "_rules", "_schema", "_state", "_wire"}
+TABLE = {"..operations", ".._operation", "..auth"}
+"""What the core reads of the library: the operations table and the names of the schemes."""
 
 
 def imported(path: Path) -> set[str]:
@@ -45,20 +49,21 @@ def test_areas_import_the_core_only() -> None:
 
 def test_the_core_imports_no_area_and_not_the_facade() -> None:
     for name in CORE:
-        assert imported(PACKAGE / f"{name}.py") <= CORE, name
+        assert imported(PACKAGE / f"{name}.py") <= CORE | TABLE, name
 
 
-def test_every_area_is_served() -> None:
-    served = {(route.method, route.pattern) for route in FakeTalon.all_routes()}
-    assert len(served) == len(FakeTalon.all_routes()) == 42
-    for area in Areas.__bases__:
-        assert issubclass(area, Area)
-        assert {(route.method, route.pattern) for route in area.ROUTES} <= served
+def test_the_areas_handle_the_operations_of_the_table_between_them() -> None:
+    areas = [area for area in Areas.__bases__ if issubclass(area, Area)]
+    assert areas == list(Areas.__bases__)
+    handled = [set(area.HANDLERS) for area in areas]
+    assert all(handled), "an area that handles no operation"
+    assert sum(map(len, handled)) == len(OPERATIONS) == 42
+    assert set().union(*handled) == set(OPERATIONS)
 
 
-def echo_count(state: State, call: Call) -> Answer:
-    """An operation of the test's own area: answers how many widgets were seeded."""
-    return Answer(200, {"name": call.params["name"], "widgets": len(state.events)})
+def count_widgets(state: FakeState, call: HandlerCall) -> Answer:
+    """What the test's own area would answer: how many widgets were seeded."""
+    return Answer(200, {"widgets": len(state.events)})
 
 
 def seed_widgets(fake: Widgets, value: Any) -> None:
@@ -67,9 +72,9 @@ def seed_widgets(fake: Widgets, value: Any) -> None:
 
 
 class Widgets(Area):
-    """A new area as the next one will be written: routes, seed key, seeding method."""
+    """A new area as the next one will be written: seed key, seeding method (and the
+    handlers of its operations, once the table has them)."""
 
-    ROUTES: ClassVar[Routes] = (route("GET", "/v1/widgets/{name}", echo_count),)
     SEEDS: ClassVar[Seeds] = {"widgets": seed_widgets}
 
     def add_widget(self, name: str) -> None:
@@ -81,12 +86,40 @@ class FakeWithWidgets(FakeTalon, Widgets):
     pass
 
 
-async def test_a_new_area_brings_its_routes_seeds_and_methods() -> None:
-    async with FakeWithWidgets() as fake, aiohttp.ClientSession() as http:
-        fake.seed({"widgets": [{"name": "a"}, {"name": "b"}], "coupons": [{"value": "C"}]})
-        fake.add_widget("c")
-        headers = {"Authorization": f"ApiKey-v1 {fake.api_key}"}
-        async with http.get(f"{fake.url}/v1/widgets/x%0Ay", headers=headers) as response:
-            assert (response.status, await response.json()) == (200, {"name": "x\ny", "widgets": 3})
-        assert "C" in fake.coupons
-        assert len(fake.all_routes()) == len(FakeTalon.all_routes()) + 1  # the widget route
+def test_a_new_area_brings_its_seeds_and_methods() -> None:
+    fake = FakeWithWidgets()
+    fake.seed({"widgets": [{"name": "a"}, {"name": "b"}], "coupons": [{"value": "C"}]})
+    fake.add_widget("c")
+    assert len(fake.events) == 3 and "C" in fake.coupons
+    assert [route.handler for route in fake.all_routes()] == [
+        route.handler for route in FakeTalon.all_routes()
+    ]
+
+
+class Gadgets(Area):
+    """An area handling an operation the table does not have."""
+
+    HANDLERS: ClassVar[Handlers] = {"getGadget": Handling(count_widgets)}
+
+
+class Campaigns2(Area):
+    """An area handling an operation another area handles."""
+
+    HANDLERS: ClassVar[Handlers] = {"integrationGetAllCampaigns": Handling(count_widgets)}
+
+
+@pytest.mark.parametrize(
+    ("area", "problem"),
+    [
+        (Gadgets, "a handler for getGadget, which is no operation of the table"),
+        (Campaigns2, "two areas of the fake handle integrationGetAllCampaigns"),
+    ],
+)
+def test_a_fake_whose_areas_do_not_fit_the_table_does_not_start(
+    area: type[Area], problem: str
+) -> None:
+    class Misfit(FakeTalon, area):  # type: ignore[misc, valid-type]
+        pass
+
+    with pytest.raises(ValueError, match=problem):
+        Misfit()

@@ -123,6 +123,7 @@ def test_json_and_toml_seed_files(tmp_path: Path) -> None:
         ({"coupons": [{"value": "X", "usageLimit": "1"}]}, "coupons[0].usageLimit must be an int"),
         ({"coupons": [{"usageLimit": 1}]}, "coupons[0].value is required"),
         ({"coupons": [{"value": "X", "expiryDate": "soon"}]}, "coupons[0].expiryDate must be an"),
+        ({"coupons": [{"value": "X", "expiryDate": None}]}, "coupons[0].expiryDate must not be"),
         ({"rules": [{"rule": "free_lunch"}]}, "rules[0].rule must be one of percent_off_cart, "),
         ({"rules": [{"rule": "percent_off_cart"}]}, "rules[0].percent is required"),
         ({"rules": [{"rule": "coupon_codes", "programId": 1}]}, "rules[0] has an unknown member"),

@@ -14,11 +14,11 @@ import re
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, Seeds, seed_items, seed_moment
-from .._http import Call, route
+from .._area import Area, Handlers, Seeds, seed_items
+from .._http import HandlerCall, Handling
 from .._schema import MapOf, OneOf, Text, obj
 from .._state import (
-    State,
+    FakeState,
     achievement_status,
     campaign_for,
     change_progress,
@@ -26,7 +26,15 @@ from .._state import (
     period_length,
     progress_view,
 )
-from .._wire import Answer, JsonObject, not_found, parse_timestamp, timestamp, utc_now
+from .._wire import (
+    Answer,
+    JsonObject,
+    not_found,
+    optional_timestamp,
+    parse_timestamp,
+    timestamp,
+    utc_now,
+)
 
 RECURRENCE_POLICIES = ("no_recurrence", "on_expiration", "on_completion")
 ACTIVATION_POLICIES = ("user_action", "fixed_schedule")
@@ -49,17 +57,17 @@ SEED_ACHIEVEMENT = obj(
 )
 
 
-def _profile(state: State, call: Call) -> str:
+def _profile(state: FakeState, call: HandlerCall) -> str:
     integration_id = call.params["integrationId"]
     if integration_id not in state.profiles:
         raise not_found("Customer profile", integration_id, "integrationId")
     return integration_id
 
 
-def get_customer_achievements(state: State, call: Call) -> Answer:
+def get_customer_achievements(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v1/customer_profiles/{integrationId}/achievements (getCustomerAchievements)."""
-    campaign_ids = call.ids("campaignIds")
-    achievement_ids = call.ids("achievementIds")
+    campaign_ids = call.id_list("campaignIds")
+    achievement_ids = call.id_list("achievementIds")
     wanted = call.listed("achievementStatus", ("active", "scheduled")) or ["active"]
     progress = call.listed("currentProgressStatus", ("inprogress", "completed", "not_started"))
     integration_id = _profile(state, call)
@@ -85,15 +93,15 @@ def get_customer_achievements(state: State, call: Call) -> Answer:
     return Answer(200, {"totalResultSize": len(entries), "data": page})
 
 
-def get_achievement_history(state: State, call: Call) -> Answer:
+def get_achievement_history(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v1/customer_profiles/{integrationId}/achievements/{achievementId}
     (getCustomerAchievementHistory): the customer's records, newest first."""
     statuses = call.listed("progressStatus", ("inprogress", "completed", "expired"))
-    start, end = call.moment("startDate"), call.moment("endDate")
+    start, end = call.date_time("startDate"), call.date_time("endDate")
     integration_id = _profile(state, call)
-    achievement_id = call.path_id("achievementId", "Achievement")
+    achievement_id = call.ids["achievementId"]
     if achievement_id not in state.achievements:
-        raise not_found("Achievement", str(achievement_id), "achievementId")
+        raise not_found("Achievement", achievement_id, "achievementId")
     now = utc_now()
     records = [
         record
@@ -125,8 +133,8 @@ def _seed_achievements(fake: Achievements, value: Any) -> None:
             period=item.get("period"),
             recurrence_policy=item.get("recurrencePolicy", "no_recurrence"),
             activation_policy=item.get("activationPolicy", "user_action"),
-            fixed_start_date=seed_moment(item, "fixedStartDate"),
-            end_date=seed_moment(item, "endDate"),
+            fixed_start_date=optional_timestamp(item.get("fixedStartDate")),
+            end_date=optional_timestamp(item.get("endDate")),
             allow_rollback_after_completion=item.get("allowRollbackAfterCompletion", False),
         )
         for integration_id, progress in (item.get("progress") or {}).items():
@@ -136,16 +144,10 @@ def _seed_achievements(fake: Achievements, value: Any) -> None:
 class Achievements(Area):
     """Achievements of campaigns, and each customer's progress records in them."""
 
-    ROUTES: ClassVar[Routes] = (
-        route(
-            "GET", "/v1/customer_profiles/{integrationId}/achievements", get_customer_achievements
-        ),
-        route(
-            "GET",
-            "/v1/customer_profiles/{integrationId}/achievements/{achievementId}",
-            get_achievement_history,
-        ),
-    )
+    HANDLERS: ClassVar[Handlers] = {
+        "getCustomerAchievements": Handling(get_customer_achievements),
+        "getCustomerAchievementHistory": Handling(get_achievement_history),
+    }
     SEEDS: ClassVar[Seeds] = {"achievements": _seed_achievements}
 
     def add_achievement(

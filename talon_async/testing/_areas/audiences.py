@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, Seeds, seed_items
-from .._http import Call, route
+from .._area import Area, Handlers, Seeds, seed_items
+from .._http import HandlerCall, Handling
 from .._schema import Arr, Text, obj
-from .._state import State
+from .._state import FakeState
 from .._wire import Answer, ApiError, JsonObject, error_item, not_found, timestamp, utc_now
 
 _NAME = Text(min_length=1)
@@ -50,7 +50,7 @@ _OPTIONAL = (
 
 
 def _new_audience(
-    state: State, audience_id: int, name: str, now: datetime, **optional: Any
+    state: FakeState, audience_id: int, name: str, now: datetime, **optional: Any
 ) -> JsonObject:
     """Store an audience (Audience); ``optional`` wire members are set unless None."""
     audience: JsonObject = {
@@ -65,15 +65,15 @@ def _new_audience(
     return audience
 
 
-def _audience(state: State, call: Call) -> JsonObject:
-    audience_id = call.path_id("audienceId", "Audience")
+def _audience(state: FakeState, call: HandlerCall) -> JsonObject:
+    audience_id = call.ids["audienceId"]
     audience = state.audiences.get(audience_id)
     if audience is None:
-        raise not_found("Audience", str(audience_id), "audienceId")
+        raise not_found("Audience", audience_id, "audienceId")
     return audience
 
 
-def _members(state: State, audience_id: int) -> list[JsonObject]:
+def _members(state: FakeState, audience_id: int) -> list[JsonObject]:
     return [
         profile
         for profile in state.profiles.values()
@@ -81,21 +81,21 @@ def _members(state: State, audience_id: int) -> list[JsonObject]:
     ]
 
 
-def _rename_memberships(state: State, audience: JsonObject) -> None:
+def _rename_memberships(state: FakeState, audience: JsonObject) -> None:
     for profile in _members(state, audience["id"]):
         for membership in profile["audienceMemberships"]:
             if membership["id"] == audience["id"]:
                 membership["name"] = audience["name"]
 
 
-def _leave(state: State, audience_id: int) -> None:
+def _leave(state: FakeState, audience_id: int) -> None:
     for profile in _members(state, audience_id):
         profile["audienceMemberships"] = [
             m for m in profile["audienceMemberships"] if m["id"] != audience_id
         ]
 
 
-def create_audience(state: State, call: Call) -> Answer:
+def create_audience(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v2/audiences (createAudienceV2): from scratch, or mirroring one elsewhere."""
     body: JsonObject = call.body
     integration, integration_id = body.get("integration"), body.get("integrationId")
@@ -136,7 +136,7 @@ def create_audience(state: State, call: Call) -> Answer:
     return Answer(201, audience)
 
 
-def update_audience(state: State, call: Call) -> Answer:
+def update_audience(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v2/audiences/{audienceId} (updateAudienceV2): rename it, in memberships too."""
     audience = _audience(state, call)
     audience["name"] = call.body["name"]
@@ -146,7 +146,7 @@ def update_audience(state: State, call: Call) -> Answer:
     return Answer(200, audience)
 
 
-def delete_audience(state: State, call: Call) -> Answer:
+def delete_audience(state: FakeState, call: HandlerCall) -> Answer:
     """DELETE /v2/audiences/{audienceId} (deleteAudienceV2): it and its memberships."""
     audience = _audience(state, call)
     _leave(state, audience["id"])
@@ -154,13 +154,13 @@ def delete_audience(state: State, call: Call) -> Answer:
     return Answer(204)
 
 
-def delete_memberships(state: State, call: Call) -> Answer:
+def delete_memberships(state: FakeState, call: HandlerCall) -> Answer:
     """DELETE /v2/audiences/{audienceId}/memberships (deleteAudienceMembershipsV2)."""
     _leave(state, _audience(state, call)["id"])
     return Answer(204)
 
 
-def update_members_attributes(state: State, call: Call) -> Answer:
+def update_members_attributes(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v2/audience_customers/{audienceId}/attributes
     (updateAudienceCustomersAttributes): set attributes on every member profile."""
     audience = _audience(state, call)
@@ -185,18 +185,13 @@ def _seed_audiences(fake: Audiences, value: Any) -> None:
 class Audiences(Area):
     """Audiences (their members are profiles: see the profile operations)."""
 
-    ROUTES: ClassVar[Routes] = (
-        route("POST", "/v2/audiences", create_audience, NEW_AUDIENCE),
-        route("PUT", "/v2/audiences/{audienceId}", update_audience, UPDATE_AUDIENCE),
-        route("DELETE", "/v2/audiences/{audienceId}", delete_audience),
-        route("DELETE", "/v2/audiences/{audienceId}/memberships", delete_memberships),
-        route(
-            "PUT",
-            "/v2/audience_customers/{audienceId}/attributes",
-            update_members_attributes,
-            "object",
-        ),
-    )
+    HANDLERS: ClassVar[Handlers] = {
+        "createAudienceV2": Handling(create_audience, NEW_AUDIENCE),
+        "updateAudienceV2": Handling(update_audience, UPDATE_AUDIENCE),
+        "deleteAudienceV2": Handling(delete_audience),
+        "deleteAudienceMembershipsV2": Handling(delete_memberships),
+        "updateAudienceCustomersAttributes": Handling(update_members_attributes, "object"),
+    }
     SEEDS: ClassVar[Seeds] = {"audiences": _seed_audiences}
 
     def add_audience(

@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, SeedError, Seeds, seed_entry, seed_items, seed_list, seed_moment
-from .._http import Call, route
+from .._area import Area, Handlers, SeedError, Seeds, seed_entry, seed_items, seed_list
+from .._http import HandlerCall, Handling
 from .._rules import READY_MADE
 from .._schema import STRINGS, OneOf, obj
-from .._state import RegisteredRule, Rule, State, campaign_for
-from .._wire import Answer, JsonObject, parse_timestamp, timestamp, utc_now
+from .._state import FakeState, RegisteredRule, Rule, campaign_for
+from .._wire import Answer, JsonObject, optional_timestamp, timestamp, utc_now
 
 CAMPAIGN_STATES = ("enabled", "disabled", "archived")
 FEATURES = ("coupons", "referrals", "loyalty", "giveaways", "strikethrough", "achievements")
@@ -42,28 +42,23 @@ _FILTERS = (
 )
 
 
-def _moment(campaign: JsonObject, member: str) -> datetime | None:
-    value = campaign.get(member)
-    return parse_timestamp(value) if value else None
-
-
-def get_all_campaigns(state: State, call: Call) -> Answer:
+def get_all_campaigns(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v1/integration/campaigns (integrationGetAllCampaigns): enabled campaigns by ID."""
-    wanted = call.ids("campaignIds")
+    wanted = call.id_list("campaignIds")
     campaigns = [
         campaign
         for campaign_id, campaign in sorted(state.campaigns.items())
         if campaign["state"] == "enabled" and (wanted is None or campaign_id in wanted)
     ]
     for parameter, member, keep in _FILTERS:
-        bound = call.moment(parameter)
+        bound = call.date_time(parameter)
         if bound is not None:
-            campaigns = [c for c in campaigns if keep(_moment(c, member), bound)]
+            campaigns = [c for c in campaigns if keep(optional_timestamp(c.get(member)), bound)]
     page, has_more = call.page(campaigns, 50)
     return Answer(200, {"hasMore": has_more, "data": [_listed(state, c) for c in page]})
 
 
-def _listed(state: State, campaign: JsonObject) -> JsonObject:
+def _listed(state: FakeState, campaign: JsonObject) -> JsonObject:
     """A campaign as customer-facing apps see it (IntegrationCampaign)."""
     listed: JsonObject = {
         key: campaign[key]
@@ -95,8 +90,8 @@ def _seed_campaigns(fake: Campaigns, value: Any) -> None:
             name=item.get("name"),
             description=item.get("description", ""),
             state=item.get("state", "enabled"),
-            start_time=seed_moment(item, "startTime"),
-            end_time=seed_moment(item, "endTime"),
+            start_time=optional_timestamp(item.get("startTime")),
+            end_time=optional_timestamp(item.get("endTime")),
             tags=item.get("tags", ()),
             features=item.get("features"),
             attributes=item.get("attributes"),
@@ -127,7 +122,9 @@ def _seed_rules(fake: Campaigns, value: Any) -> None:
 class Campaigns(Area):
     """Campaigns: added directly or by the rules added to the fake."""
 
-    ROUTES: ClassVar[Routes] = (route("GET", "/v1/integration/campaigns", get_all_campaigns),)
+    HANDLERS: ClassVar[Handlers] = {
+        "integrationGetAllCampaigns": Handling(get_all_campaigns),
+    }
     SEEDS: ClassVar[Seeds] = {"campaigns": _seed_campaigns, "rules": _seed_rules}
 
     def add_campaign(

@@ -16,16 +16,17 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, Seeds, seed_items, seed_moment
-from .._http import Call, route
-from .._schema import STRINGS, Arr, Int, OneOf, Tagged, Text, obj, validate
-from .._state import State, new_id
+from .._area import Area, Handlers, Seeds, seed_items
+from .._http import HandlerCall, Handling
+from .._schema import STRINGS, Arr, Int, Nullable, OneOf, Tagged, Text, obj, validate
+from .._state import FakeState, new_id
 from .._wire import (
     Answer,
     ApiError,
     JsonObject,
     error_item,
     not_found,
+    optional_timestamp,
     parse_timestamp,
     timestamp,
     utc_now,
@@ -36,7 +37,7 @@ _FILTERS = Arr(
         ("attr", "op", "value"),
         attr="string",
         op=OneOf(("EQ", "LT", "LE", "GT", "GE", "IN")),
-        value="any",
+        value="any",  # untyped in the spec: null too
     )
 )
 ITEM = obj(
@@ -49,7 +50,7 @@ ITEM = obj(
 _ADJUSTMENT = obj(
     ("priceType", "referenceId"),
     priceType="string",
-    price="number",  # or null: the price type no longer applies
+    price=Nullable("number"),  # null: the price type no longer applies
     referenceId=Text(min_length=1),
     calculatedAt="date-time",
     effectiveFrom="date-time",
@@ -248,12 +249,12 @@ def _adjust(item: JsonObject, adjustments: list[JsonObject], now: datetime) -> l
     return observed
 
 
-def sync_catalog(state: State, call: Call) -> Answer:
+def sync_catalog(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v1/catalogs/{catalogId}/sync (syncCatalog): all actions, or none."""
-    catalog_id = call.path_id("catalogId", "Catalog")
+    catalog_id = call.ids["catalogId"]
     catalog = state.catalogs.get(catalog_id)
     if catalog is None:
-        raise not_found("Catalog", str(catalog_id), "catalogId")
+        raise not_found("Catalog", catalog_id, "catalogId")
     actions: list[JsonObject] = call.body["actions"]
     if len({action["type"] for action in actions}) > 1:
         raise _invalid("/actions", "a sync takes actions of one type only")
@@ -284,7 +285,7 @@ def sync_catalog(state: State, call: Call) -> Answer:
 
 
 def _observe(
-    state: State,
+    state: FakeState,
     sku: str,
     price: float,
     at: datetime,
@@ -349,7 +350,7 @@ def _best(
     return min(reversed(window), key=lambda o: o["price"]) if window else None
 
 
-def best_prior_price(state: State, call: Call) -> Answer:
+def best_prior_price(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v1/best_prior_price (bestPriorPrice): the lowest price of each SKU in the
     timeframe, from observations for the request's target (everyone, or one audience)."""
     body: JsonObject = call.body
@@ -386,7 +387,7 @@ def best_prior_price(state: State, call: Call) -> Answer:
     return Answer(200, found)
 
 
-def _with_audience(state: State, observation: JsonObject) -> JsonObject:
+def _with_audience(state: FakeState, observation: JsonObject) -> JsonObject:
     """An observation with its audience's integration and integrationId, when it has any."""
     audience_id = _audience_id(observation)
     audience = None if audience_id is None else state.audiences.get(audience_id)
@@ -412,7 +413,7 @@ def _seed_prices(fake: Catalogs, value: Any) -> None:
     """``priceHistory``: ``[{"sku": "A", "observedAt": "...", "price": 5, "contextIds": [...],
     "audienceId": 7}]``."""
     for item in seed_items(value, "priceHistory", SEED_PRICE):
-        at = seed_moment(item, "observedAt")
+        at = optional_timestamp(item.get("observedAt"))
         assert at is not None  # a required member
         fake.add_price_history(
             item["sku"],
@@ -425,10 +426,10 @@ def _seed_prices(fake: Catalogs, value: Any) -> None:
 class Catalogs(Area):
     """Cart item catalogs, and the price history of SKUs."""
 
-    ROUTES: ClassVar[Routes] = (
-        route("PUT", "/v1/catalogs/{catalogId}/sync", sync_catalog, CATALOG_SYNC_REQUEST),
-        route("POST", "/v1/best_prior_price", best_prior_price, BEST_PRIOR_PRICE_REQUEST),
-    )
+    HANDLERS: ClassVar[Handlers] = {
+        "syncCatalog": Handling(sync_catalog, CATALOG_SYNC_REQUEST),
+        "bestPriorPrice": Handling(best_prior_price, BEST_PRIOR_PRICE_REQUEST),
+    }
     SEEDS: ClassVar[Seeds] = {"catalogs": _seed_catalogs, "priceHistory": _seed_prices}
 
     def add_catalog(

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, Seeds, seed_items, seed_moment
-from .._http import Call, route
+from .._area import Area, Handlers, Seeds, seed_items
+from .._http import HandlerCall, Handling
 from .._schema import INTEGRATION_ID, Arr, obj
-from .._state import State, coupon_state, ensure_profile, new_id
-from .._wire import Answer, JsonObject, not_found, timestamp, utc_now
+from .._state import FakeState, coupon_state, ensure_profile, new_id
+from .._wire import Answer, JsonObject, not_found, optional_timestamp, timestamp, utc_now
 
 COUPON_RESERVATIONS = obj(("integrationIDs",), integrationIDs=Arr(INTEGRATION_ID, max_items=1000))
 SEED_COUPON = obj(
@@ -31,7 +31,7 @@ SEED_COUPON = obj(
 )
 
 
-def _coupon(state: State, call: Call) -> JsonObject:
+def _coupon(state: FakeState, call: HandlerCall) -> JsonObject:
     value = call.params["couponValue"]
     coupon = state.coupons.get(value)
     if coupon is None:
@@ -39,7 +39,7 @@ def _coupon(state: State, call: Call) -> JsonObject:
     return coupon
 
 
-def create_reservation(state: State, call: Call) -> Answer:
+def create_reservation(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v1/coupon_reservations/{couponValue} (createCouponReservation)."""
     coupon = _coupon(state, call)
     now = utc_now()
@@ -52,7 +52,7 @@ def create_reservation(state: State, call: Call) -> Answer:
     return Answer(201, coupon)
 
 
-def delete_reservation(state: State, call: Call) -> Answer:
+def delete_reservation(state: FakeState, call: HandlerCall) -> Answer:
     """DELETE /v1/coupon_reservations/{couponValue} (deleteCouponReservation)."""
     coupon = _coupon(state, call)
     removed = set(call.body["integrationIDs"])
@@ -62,7 +62,7 @@ def delete_reservation(state: State, call: Call) -> Answer:
     return Answer(204)
 
 
-def reserved_coupons(state: State, call: Call) -> Answer:
+def reserved_coupons(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v1/coupon_reservations/coupons/{integrationId}: valid reserved coupons."""
     integration_id = call.params["integrationId"]
     now = utc_now()
@@ -75,7 +75,7 @@ def reserved_coupons(state: State, call: Call) -> Answer:
     return Answer(200, {"totalResultSize": len(coupons), "data": coupons})
 
 
-def reserved_customers(state: State, call: Call) -> Answer:
+def reserved_customers(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v1/coupon_reservations/customerprofiles/{couponValue}."""
     coupon = _coupon(state, call)
     profiles = [
@@ -93,8 +93,8 @@ def _seed_coupons(fake: Coupons, value: Any) -> None:
             item["value"],
             campaign_id=item.get("campaignId", 1),
             usage_limit=item.get("usageLimit", 0),
-            start_date=seed_moment(item, "startDate"),
-            expiry_date=seed_moment(item, "expiryDate"),
+            start_date=optional_timestamp(item.get("startDate")),
+            expiry_date=optional_timestamp(item.get("expiryDate")),
             recipient_integration_id=item.get("recipientIntegrationId"),
             reservation_mandatory=item.get("isReservationMandatory", False),
             attributes=item.get("attributes"),
@@ -104,22 +104,12 @@ def _seed_coupons(fake: Coupons, value: Any) -> None:
 class Coupons(Area):
     """Coupons (seeded) and coupon reservations."""
 
-    ROUTES: ClassVar[Routes] = (
-        route(
-            "POST",
-            "/v1/coupon_reservations/{couponValue}",
-            create_reservation,
-            COUPON_RESERVATIONS,
-        ),
-        route(
-            "DELETE",
-            "/v1/coupon_reservations/{couponValue}",
-            delete_reservation,
-            COUPON_RESERVATIONS,
-        ),
-        route("GET", "/v1/coupon_reservations/coupons/{integrationId}", reserved_coupons),
-        route("GET", "/v1/coupon_reservations/customerprofiles/{couponValue}", reserved_customers),
-    )
+    HANDLERS: ClassVar[Handlers] = {
+        "createCouponReservation": Handling(create_reservation, COUPON_RESERVATIONS),
+        "deleteCouponReservation": Handling(delete_reservation, COUPON_RESERVATIONS),
+        "getReservedCoupons": Handling(reserved_coupons),
+        "getReservedCustomers": Handling(reserved_customers),
+    }
     SEEDS: ClassVar[Seeds] = {"coupons": _seed_coupons}
 
     def add_coupon(

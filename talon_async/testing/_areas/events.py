@@ -13,9 +13,9 @@ import copy
 from datetime import datetime
 from typing import ClassVar
 
-from .._area import Area, Routes
+from .._area import Area, Handlers
 from .._engine import Outcome, commit_now, evaluate, new_event, state_v1, state_v2
-from .._http import Call, route
+from .._http import HandlerCall, Handling
 from .._schema import (
     INTEGRATION_ID,
     LOYALTY_CARDS,
@@ -27,7 +27,7 @@ from .._schema import (
     Text,
     obj,
 )
-from .._state import State, new_session_for, profile_for
+from .._state import FakeState, new_session_for, profile_for
 from .._wire import (
     Answer,
     ApiError,
@@ -85,7 +85,7 @@ INTEGRATION_EVENT_V3_REQUEST = obj(
 _CONNECTABLE = ("closed", "partially_returned")
 
 
-def track_event(state: State, call: Call) -> Answer:
+def track_event(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v1/events (trackEvent, legacy): evaluate rules for a custom event."""
     body: JsonObject = call.body
     dry = call.flag("dry")
@@ -118,7 +118,7 @@ def track_event(state: State, call: Call) -> Answer:
     return Answer(201, state_v1(state, outcome, session))
 
 
-def _tracking(call: Call) -> tuple[bool, bool]:
+def _tracking(call: HandlerCall) -> tuple[bool, bool]:
     """The ``silent`` and ``dry`` options of the v2 and v3 tracking calls."""
     silent = call.yes_no("silent", "yes")
     dry = call.flag("dry")
@@ -137,7 +137,9 @@ def _tracking(call: Call) -> tuple[bool, bool]:
     return silent, dry
 
 
-def _track(state: State, body: JsonObject, session: JsonObject | None, now: datetime) -> Outcome:
+def _track(
+    state: FakeState, body: JsonObject, session: JsonObject | None, now: datetime
+) -> Outcome:
     """Run the rules for a tracked event (v2, v3) of the body's profile; record the event."""
     profile_id = body["profileId"]
     outcome = Outcome(session, profile_for(state, profile_id, now) if profile_id else None)
@@ -155,19 +157,19 @@ def _track(state: State, body: JsonObject, session: JsonObject | None, now: date
     return outcome
 
 
-def _commit(state: State, outcome: Outcome, now: datetime, *, dry: bool) -> None:
+def _commit(state: FakeState, outcome: Outcome, now: datetime, *, dry: bool) -> None:
     if not dry:
         commit_now(state, outcome, now)
         state.events.append(outcome.event)
 
 
-def _answer(state: State, outcome: Outcome, body: JsonObject, silent: bool) -> Answer:
+def _answer(state: FakeState, outcome: Outcome, body: JsonObject, silent: bool) -> Answer:
     if silent:
         return Answer(204)
     return Answer(200, state_v2(state, outcome, set(body.get("responseContent") or ())))
 
 
-def track_event_v2(state: State, call: Call) -> Answer:
+def track_event_v2(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v2/events (trackEventV2): evaluate rules for a custom event."""
     silent, dry = _tracking(call)
     now = utc_now()
@@ -176,7 +178,7 @@ def track_event_v2(state: State, call: Call) -> Answer:
     return _answer(state, outcome, call.body, silent)
 
 
-def track_event_v3(state: State, call: Call) -> Answer:
+def track_event_v3(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v3/events (trackEventV3): evaluate rules for an advanced event, once per ID."""
     silent, dry = _tracking(call)
     body: JsonObject = call.body
@@ -217,11 +219,11 @@ def track_event_v3(state: State, call: Call) -> Answer:
     return _answer(state, outcome, body, silent)
 
 
-def _advanced_event(state: State, integration_id: str) -> JsonObject | None:
+def _advanced_event(state: FakeState, integration_id: str) -> JsonObject | None:
     return next((e for e in state.events if e.get("integrationId") == integration_id), None)
 
 
-def get_event_v3(state: State, call: Call) -> Answer:
+def get_event_v3(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v3/events/{integrationId} (getEventV3): an advanced event read back."""
     event = _advanced_event(state, call.params["integrationId"])
     if event is None:
@@ -232,13 +234,9 @@ def get_event_v3(state: State, call: Call) -> Answer:
 class Events(Area):
     """Events (their log is ``fake.events``)."""
 
-    ROUTES: ClassVar[Routes] = (
-        route("POST", "/v1/events", track_event, NEW_EVENT),
-        route(
-            "POST", "/v2/events", track_event_v2, INTEGRATION_EVENT_V2_REQUEST, api_key_only=True
-        ),
-        route(
-            "POST", "/v3/events", track_event_v3, INTEGRATION_EVENT_V3_REQUEST, api_key_only=True
-        ),
-        route("GET", "/v3/events/{integrationId}", get_event_v3, api_key_only=True),
-    )
+    HANDLERS: ClassVar[Handlers] = {
+        "trackEventV2": Handling(track_event_v2, INTEGRATION_EVENT_V2_REQUEST),
+        "trackEventV3": Handling(track_event_v3, INTEGRATION_EVENT_V3_REQUEST),
+        "getEventV3": Handling(get_event_v3),
+        "trackEvent": Handling(track_event, NEW_EVENT),
+    }

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, Seeds, seed_items, seed_moment
-from .._http import Call, bad_parameter, route
+from .._area import Area, Handlers, Seeds, seed_items
+from .._http import HandlerCall, Handling, bad_parameter
 from .._ledger import (
     NO_EXPIRY,
     NO_START,
@@ -41,14 +41,15 @@ from .._ledger import (
     totals,
     transaction_view,
 )
-from .._schema import STRINGS, Arr, OneOf, Text, closed_obj, obj
-from .._state import State, ensure_profile, new_id
+from .._schema import STRINGS, Arr, Nullable, OneOf, Text, closed_obj, obj
+from .._state import FakeState, ensure_profile, new_id
 from .._wire import (
     Answer,
     ApiError,
     JsonObject,
     error_item,
     not_found,
+    optional_timestamp,
     parse_timestamp,
     timestamp,
     utc_now,
@@ -68,7 +69,7 @@ ACTIVATE_LOYALTY_POINTS = closed_obj(
 DELETE_LOYALTY_TRANSACTIONS = closed_obj(
     ("scope",),
     scope=OneOf(("AllSubledgers", "SelectedSubledgers")),
-    subledgerIds=STRINGS,
+    subledgerIds=Nullable(STRINGS),
 )
 SEED_LOYALTY_PROGRAM = obj(
     ("id",),
@@ -88,15 +89,15 @@ _CARD_CODE = tuple(string.ascii_uppercase + string.digits)
 _PAGE_SIZE = 50
 
 
-def _program(state: State, call: Call) -> JsonObject:
-    program_id = call.path_integer("loyaltyProgramId")
+def _program(state: FakeState, call: HandlerCall) -> JsonObject:
+    program_id = call.ids["loyaltyProgramId"]
     program = state.loyalty_programs.get(program_id)
     if program is None:
-        raise not_found("Loyalty program", str(program_id), "loyaltyProgramId")
+        raise not_found("Loyalty program", program_id, "loyaltyProgramId")
     return program
 
 
-def _profile_ledger(state: State, call: Call) -> tuple[JsonObject, Owner]:
+def _profile_ledger(state: FakeState, call: HandlerCall) -> tuple[JsonObject, Owner]:
     """The program and the customer profile of a profile ledger's path."""
     program = _program(state, call)
     if program["cardBased"]:
@@ -111,14 +112,10 @@ def _profile_ledger(state: State, call: Call) -> tuple[JsonObject, Owner]:
     return program, ("integrationId", integration_id)
 
 
-def _card(state: State, call: Call) -> tuple[JsonObject, JsonObject]:
+def _card(state: FakeState, call: HandlerCall) -> tuple[JsonObject, JsonObject]:
     """The program and the card of a card's path."""
     program = _program(state, call)
     identifier = call.params["loyaltyCardId"]
-    if not 4 <= len(identifier) <= 108:
-        raise bad_parameter(
-            "loyaltyCardId", "loyaltyCardId must have 4 to 108 characters", where="path"
-        )
     card = state.loyalty_cards.get((program["id"], identifier))
     if card is None:
         raise not_found("Loyalty card", identifier, "loyaltyCardId")
@@ -129,13 +126,12 @@ def _card_owner(card: JsonObject) -> Owner:
     return "cardIdentifier", card["identifier"]
 
 
-def _page(call: Call, items: list[JsonObject]) -> Answer:
-    size = call.integer("pageSize", _PAGE_SIZE, minimum=1, maximum=1000)
-    skip = call.integer("skip", 0, minimum=0)
-    return Answer(200, {"hasMore": skip + size < len(items), "data": items[skip : skip + size]})
+def _page(call: HandlerCall, items: list[JsonObject]) -> Answer:
+    page, has_more = call.page(items, _PAGE_SIZE)
+    return Answer(200, {"hasMore": has_more, "data": page})
 
 
-def _filter(call: Call, subledgers: list[str]) -> Callable[[JsonObject], bool]:
+def _filter(call: HandlerCall, subledgers: list[str]) -> Callable[[JsonObject], bool]:
     """Whether a record passes the sub-ledger, session and transaction filters of a list."""
     sessions = set(call.strings("customerSessionIDs"))
     uuids = {uuid.lower() for uuid in call.strings("transactionUUIDs")}
@@ -153,10 +149,10 @@ def _filter(call: Call, subledgers: list[str]) -> Callable[[JsonObject], bool]:
 # -- balances --------------------------------------------------------------------------
 
 
-def get_balances(state: State, call: Call) -> Answer:
+def get_balances(state: FakeState, call: HandlerCall) -> Answer:
     """GET .../profile/{integrationId}/balances (getLoyaltyBalances)."""
     program, owner = _profile_ledger(state, call)
-    at = call.moment("endDate") or utc_now()
+    at = call.date_time("endDate") or utc_now()
     subledger = call.query.get("subledgerId")
     include_tiers = call.flag("includeTiers")
     include_projection = call.flag("includeProjectedTier")
@@ -176,10 +172,10 @@ def get_balances(state: State, call: Call) -> Answer:
     return Answer(200, {"balance": balance, "subledgerBalances": subledgers})
 
 
-def get_card_balances(state: State, call: Call) -> Answer:
+def get_card_balances(state: FakeState, call: HandlerCall) -> Answer:
     """GET .../cards/{loyaltyCardId}/balances (getLoyaltyCardBalances)."""
     program, card = _card(state, call)
-    at = call.moment("endDate") or utc_now()
+    at = call.date_time("endDate") or utc_now()
     wanted = call.strings("subledgerId")
     sums = totals(ledger(state, program["id"], _card_owner(card)), at)
     names = [name for name in wanted if name] if wanted else subledger_names(program, sums)
@@ -207,7 +203,7 @@ def _sort_key(member: str) -> Callable[[JsonObject], tuple[bool, str]]:
     return key
 
 
-def _points(state: State, call: Call, program: JsonObject, owner: Owner) -> Answer:
+def _points(state: FakeState, call: HandlerCall, program: JsonObject, owner: Owner) -> Answer:
     wanted_status = call.choice("status", _STATUSES) or "active"
     sort = call.choice("sort", _SORTS)
     wanted = _filter(call, call.strings("subledgerId"))
@@ -225,13 +221,13 @@ def _points(state: State, call: Call, program: JsonObject, owner: Owner) -> Answ
     return _page(call, [points_view(record) for record in found])
 
 
-def get_profile_points(state: State, call: Call) -> Answer:
+def get_profile_points(state: FakeState, call: HandlerCall) -> Answer:
     """GET .../profile/{integrationId}/points (getLoyaltyProgramProfilePoints)."""
     program, owner = _profile_ledger(state, call)
     return _points(state, call, program, owner)
 
 
-def get_card_points(state: State, call: Call) -> Answer:
+def get_card_points(state: FakeState, call: HandlerCall) -> Answer:
     """GET .../cards/{loyaltyCardId}/points (getLoyaltyCardPoints)."""
     program, card = _card(state, call)
     return _points(state, call, program, _card_owner(card))
@@ -241,12 +237,12 @@ def get_card_points(state: State, call: Call) -> Answer:
 
 
 def _transactions(
-    state: State, call: Call, program: JsonObject, owner: Owner, subledgers: list[str]
+    state: FakeState, call: HandlerCall, program: JsonObject, owner: Owner, subledgers: list[str]
 ) -> Answer:
     """The ledger's transactions, newest first, filtered as the query asks."""
     kind = call.choice("loyaltyTransactionType", _TRANSACTION_TYPES)
-    start = call.moment("startDate")
-    end = call.moment("endDate")
+    start = call.date_time("startDate")
+    end = call.date_time("endDate")
     awaiting = call.query.get("awaitsActivation")
     if awaiting is not None and awaiting != "true":
         raise bad_parameter("awaitsActivation", "awaitsActivation can only be true")
@@ -266,14 +262,14 @@ def _transactions(
     return _page(call, found)
 
 
-def get_profile_transactions(state: State, call: Call) -> Answer:
+def get_profile_transactions(state: FakeState, call: HandlerCall) -> Answer:
     """GET .../profile/{integrationId}/transactions (getLoyaltyProgramProfileTransactions)."""
     program, owner = _profile_ledger(state, call)
     subledger = call.query.get("subledgerId")
     return _transactions(state, call, program, owner, [] if subledger is None else [subledger])
 
 
-def get_card_transactions(state: State, call: Call) -> Answer:
+def get_card_transactions(state: FakeState, call: HandlerCall) -> Answer:
     """GET .../cards/{loyaltyCardId}/transactions (getLoyaltyCardTransactions)."""
     program, card = _card(state, call)
     return _transactions(state, call, program, _card_owner(card), call.strings("subledgerId"))
@@ -298,7 +294,7 @@ def _invalid(details: str, pointer: str) -> ApiError:
     )
 
 
-def delete_transactions(state: State, call: Call) -> Answer:
+def delete_transactions(state: FakeState, call: HandlerCall) -> Answer:
     """POST .../profile/{integrationId}/delete_transactions
     (deleteLoyaltyTransactionsFromLedgers)."""
     program, owner = _profile_ledger(state, call)
@@ -318,7 +314,7 @@ def delete_transactions(state: State, call: Call) -> Answer:
     return Answer(204)
 
 
-def activate_points(state: State, call: Call) -> Answer:
+def activate_points(state: FakeState, call: HandlerCall) -> Answer:
     """POST .../activate_points (activateLoyaltyPoints): by transaction or by session."""
     program = _program(state, call)
     uuids: list[str] | None = call.body.get("transactionUUIDs")
@@ -350,7 +346,7 @@ def activate_points(state: State, call: Call) -> Answer:
     )
 
 
-def _card_code(state: State, program_id: int) -> str:
+def _card_code(state: FakeState, program_id: int) -> str:
     while True:
         code = "".join(state._random.choice(_CARD_CODE) for _ in range(12))
         if (program_id, code) not in state.loyalty_cards:
@@ -358,7 +354,7 @@ def _card_code(state: State, program_id: int) -> str:
 
 
 def _new_card(
-    state: State,
+    state: FakeState,
     program: JsonObject,
     identifier: str | None,
     card_status: str,
@@ -383,7 +379,7 @@ def _new_card(
 
 
 def _card_problem(
-    state: State, program: JsonObject, identifier: str | None, profiles: Sequence[str]
+    state: FakeState, program: JsonObject, identifier: str | None, profiles: Sequence[str]
 ) -> tuple[str, str] | None:
     """Why a card cannot be created in a card-based program: (body pointer, details)."""
     if identifier is not None and (program["id"], identifier) in state.loyalty_cards:
@@ -402,7 +398,7 @@ def _not_card_based(program: JsonObject) -> ApiError:
     )
 
 
-def generate_card(state: State, call: Call) -> Answer:
+def generate_card(state: FakeState, call: HandlerCall) -> Answer:
     """POST .../cards (generateLoyaltyCard): a new card, linked to the profiles given."""
     program = _program(state, call)
     if not program["cardBased"]:
@@ -423,7 +419,7 @@ def generate_card(state: State, call: Call) -> Answer:
     return Answer(200, card_view(state, card, now))
 
 
-def _registration(state: State, call: Call) -> tuple[JsonObject, str, bool]:
+def _registration(state: FakeState, call: HandlerCall) -> tuple[JsonObject, str, bool]:
     """The card of a (un)link request, the profile it names and whether they are linked."""
     _, card = _card(state, call)
     integration_id = call.body["integrationId"]
@@ -433,7 +429,7 @@ def _registration(state: State, call: Call) -> tuple[JsonObject, str, bool]:
     return card, integration_id, linked
 
 
-def link_card(state: State, call: Call) -> Answer:
+def link_card(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v2/.../cards/{loyaltyCardId}/link_profile (linkLoyaltyCardToProfile)."""
     card, integration_id, linked = _registration(state, call)
     now = utc_now()
@@ -446,7 +442,7 @@ def link_card(state: State, call: Call) -> Answer:
     return Answer(200, card_view(state, card, now))
 
 
-def unlink_card(state: State, call: Call) -> Answer:
+def unlink_card(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v2/.../cards/{loyaltyCardId}/unlink_profile (unlinkLoyaltyCardFromProfile)."""
     card, integration_id, linked = _registration(state, call)
     if not linked:
@@ -469,46 +465,28 @@ def _seed_programs(fake: Loyalty, value: Any) -> None:
             subledgers=item.get("subledgers", ()),
             tiers=[(tier["name"], tier["minPoints"]) for tier in item.get("tiers", ())],
             users_per_card_limit=item.get("usersPerCardLimit", 1),
-            tiers_expire_on=seed_moment(item, "tiersExpireOn"),
+            tiers_expire_on=optional_timestamp(item.get("tiersExpireOn")),
         )
-
-
-_PROFILE = "/v1/loyalty_programs/{loyaltyProgramId}/profile/{integrationId}"
-_CARD = "/v1/loyalty_programs/{loyaltyProgramId}/cards/{loyaltyCardId}"
-_CARD_V2 = "/v2/loyalty_programs/{loyaltyProgramId}/cards/{loyaltyCardId}"
 
 
 class Loyalty(Area):
     """Loyalty programs (seeded), their ledgers and cards."""
 
-    ROUTES: ClassVar[Routes] = (
-        route("GET", _PROFILE + "/balances", get_balances),
-        route("GET", _PROFILE + "/points", get_profile_points),
-        route("GET", _PROFILE + "/transactions", get_profile_transactions),
-        route(
-            "POST",
-            _PROFILE + "/delete_transactions",
-            delete_transactions,
-            DELETE_LOYALTY_TRANSACTIONS,
+    HANDLERS: ClassVar[Handlers] = {
+        "getLoyaltyBalances": Handling(get_balances),
+        "getLoyaltyCardBalances": Handling(get_card_balances),
+        "getLoyaltyProgramProfilePoints": Handling(get_profile_points),
+        "getLoyaltyCardPoints": Handling(get_card_points),
+        "getLoyaltyProgramProfileTransactions": Handling(get_profile_transactions),
+        "getLoyaltyCardTransactions": Handling(get_card_transactions),
+        "deleteLoyaltyTransactionsFromLedgers": Handling(
+            delete_transactions, DELETE_LOYALTY_TRANSACTIONS
         ),
-        route("GET", _CARD + "/balances", get_card_balances),
-        route("GET", _CARD + "/points", get_card_points),
-        route("GET", _CARD + "/transactions", get_card_transactions),
-        route(
-            "POST",
-            "/v1/loyalty_programs/{loyaltyProgramId}/activate_points",
-            activate_points,
-            ACTIVATE_LOYALTY_POINTS,
-        ),
-        route(
-            "POST",
-            "/v1/loyalty_programs/{loyaltyProgramId}/cards",
-            generate_card,
-            GENERATE_LOYALTY_CARD,
-        ),
-        route("POST", _CARD_V2 + "/link_profile", link_card, LOYALTY_CARD_REGISTRATION),
-        route("POST", _CARD_V2 + "/unlink_profile", unlink_card, LOYALTY_CARD_REGISTRATION),
-    )
+        "activateLoyaltyPoints": Handling(activate_points, ACTIVATE_LOYALTY_POINTS),
+        "generateLoyaltyCard": Handling(generate_card, GENERATE_LOYALTY_CARD),
+        "linkLoyaltyCardToProfile": Handling(link_card, LOYALTY_CARD_REGISTRATION),
+        "unlinkLoyaltyCardFromProfile": Handling(unlink_card, LOYALTY_CARD_REGISTRATION),
+    }
     SEEDS: ClassVar[Seeds] = {"loyaltyPrograms": _seed_programs}
 
     def add_loyalty_program(

@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, Seeds, seed_items
+from .._area import Area, Handlers, Seeds, seed_items
 from .._engine import Outcome, commit_now, evaluate, new_event, state_v1, state_v2
-from .._http import Call, route
+from .._http import HandlerCall, Handling
 from .._ledger import forget_profile, standing
 from .._schema import INTEGRATION_ID, Arr, OneOf, obj
 from .._state import (
-    State,
+    FakeState,
     achievement_inventory,
     coupon_state,
     coupon_view,
@@ -73,7 +73,7 @@ SEED_PROFILE = obj(("integrationId",), integrationId="string", attributes="objec
 _INVENTORY_PARTS = ("profile", "referrals", "coupons", "loyalty", "giveaways", "achievements")
 
 
-def _check_audiences(state: State, changes: JsonObject) -> None:
+def _check_audiences(state: FakeState, changes: JsonObject) -> None:
     """A 400 naming the first unknown audience of a profile's ``audiencesChanges`` (the
     operation documents no 404)."""
     for key in ("adds", "deletes"):
@@ -92,7 +92,7 @@ def _check_audiences(state: State, changes: JsonObject) -> None:
                 )
 
 
-def _apply_audience_changes(state: State, profile: JsonObject, changes: JsonObject) -> None:
+def _apply_audience_changes(state: FakeState, profile: JsonObject, changes: JsonObject) -> None:
     memberships = [m for m in profile["audienceMemberships"] if m["id"] not in changes["deletes"]]
     for audience_id in changes["adds"]:
         if all(m["id"] != audience_id for m in memberships):
@@ -101,7 +101,7 @@ def _apply_audience_changes(state: State, profile: JsonObject, changes: JsonObje
 
 
 def _update_profile(
-    state: State, integration_id: str, body: JsonObject, now: datetime, *, run: bool, dry: bool
+    state: FakeState, integration_id: str, body: JsonObject, now: datetime, *, run: bool, dry: bool
 ) -> Outcome:
     """What both profile updates do: attributes and audiences, rules, event, commit."""
     if body.get("audiencesChanges"):
@@ -126,7 +126,7 @@ def _update_profile(
     return outcome
 
 
-def update_profile_v2(state: State, call: Call) -> Answer:
+def update_profile_v2(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v2/customer_profiles/{integrationId} (updateCustomerProfileV2)."""
     body: JsonObject = call.body
     run = call.flag("runRuleEngine")
@@ -156,7 +156,7 @@ def update_profile_v2(state: State, call: Call) -> Answer:
     return Answer(200, state_v2(state, outcome, content))
 
 
-def update_profile(state: State, call: Call) -> Answer:
+def update_profile(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v1/customer_profiles/{integrationId} (updateCustomerProfile, legacy)."""
     now = utc_now()
     integration_id = call.params["integrationId"]
@@ -169,7 +169,7 @@ def update_profile(state: State, call: Call) -> Answer:
     return Answer(200, state_v1(state, outcome, session))
 
 
-def update_profiles_v2(state: State, call: Call) -> Answer:
+def update_profiles_v2(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v2/customer_profiles (updateCustomerProfilesV2): up to 1000, no rules."""
     silent = call.yes_no("silent", "yes")
     now = utc_now()
@@ -182,7 +182,7 @@ def update_profiles_v2(state: State, call: Call) -> Answer:
     return Answer(204) if silent else Answer(200, {"integrationStates": states})
 
 
-def update_audiences(state: State, call: Call) -> Answer:
+def update_audiences(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v2/customer_audiences (updateCustomerProfileAudiences)."""
     items = call.body.get("data") or []
     for index, item in enumerate(items):
@@ -211,7 +211,7 @@ def update_audiences(state: State, call: Call) -> Answer:
     return Answer(204)
 
 
-def get_inventory(state: State, call: Call) -> Answer:
+def get_inventory(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v1/customer_profiles/{integrationId}/inventory (getCustomerInventory)."""
     integration_id = call.params["integrationId"]
     parts = {name: call.flag(name) for name in _INVENTORY_PARTS}
@@ -247,7 +247,7 @@ def get_inventory(state: State, call: Call) -> Answer:
     return Answer(200, inventory)
 
 
-def delete_customer_data(state: State, call: Call) -> Answer:
+def delete_customer_data(state: FakeState, call: HandlerCall) -> Answer:
     """DELETE /v1/customer_data/{integrationId}: the profile and what refers to it."""
     integration_id = call.params["integrationId"]
     if state.profiles.pop(integration_id, None) is None:
@@ -275,34 +275,14 @@ def _seed_profiles(fake: Profiles, value: Any) -> None:
 class Profiles(Area):
     """Customer profiles, their audiences and inventory; customer data deletion."""
 
-    ROUTES: ClassVar[Routes] = (
-        route("DELETE", "/v1/customer_data/{integrationId}", delete_customer_data),
-        route("GET", "/v1/customer_profiles/{integrationId}/inventory", get_inventory),
-        route(
-            "PUT",
-            "/v1/customer_profiles/{integrationId}",
-            update_profile,
-            NEW_CUSTOMER_PROFILE,
-            exclusive="integrationId",
-            params={"integrationId": INTEGRATION_ID},
-        ),
-        route(
-            "PUT",
-            "/v2/customer_profiles/{integrationId}",
-            update_profile_v2,
-            CUSTOMER_PROFILE_REQUEST_V2,
-            exclusive="integrationId",
-            params={"integrationId": INTEGRATION_ID},
-        ),
-        route("PUT", "/v2/customer_profiles", update_profiles_v2, MULTIPLE_PROFILES_REQUEST),
-        route(
-            "POST",
-            "/v2/customer_audiences",
-            update_audiences,
-            AUDIENCE_REQUEST,
-            manager_auth=True,
-        ),
-    )
+    HANDLERS: ClassVar[Handlers] = {
+        "updateCustomerProfileV2": Handling(update_profile_v2, CUSTOMER_PROFILE_REQUEST_V2),
+        "updateCustomerProfilesV2": Handling(update_profiles_v2, MULTIPLE_PROFILES_REQUEST),
+        "updateCustomerProfile": Handling(update_profile, NEW_CUSTOMER_PROFILE),
+        "getCustomerInventory": Handling(get_inventory),
+        "updateCustomerProfileAudiences": Handling(update_audiences, AUDIENCE_REQUEST),
+        "deleteCustomerData": Handling(delete_customer_data),
+    }
     SEEDS: ClassVar[Seeds] = {"profiles": _seed_profiles}
 
     def add_profile(

@@ -10,10 +10,10 @@ import string
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._area import Area, Routes, Seeds, seed_items
-from .._http import Call, route
+from .._area import Area, Handlers, Seeds, seed_items
+from .._http import HandlerCall, Handling
 from .._schema import INTEGRATION_ID, STRINGS, USAGE_LIMIT, Arr, Schema, Text, obj
-from .._state import State, ensure_profile, new_id
+from .._state import FakeState, ensure_profile, new_id
 from .._wire import Answer, ApiError, JsonObject, error_item, timestamp, utc_now
 
 _REFERRAL_COMMON: dict[str, Schema] = {
@@ -48,7 +48,7 @@ _MIN_CODE_LENGTH = 4
 
 
 def _referral(
-    state: State,
+    state: FakeState,
     *,
     code: str,
     advocate: str,
@@ -73,7 +73,9 @@ def _referral(
     return referral
 
 
-def _created(state: State, body: JsonObject, advocate: str, code: str, now: datetime) -> JsonObject:
+def _created(
+    state: FakeState, body: JsonObject, advocate: str, code: str, now: datetime
+) -> JsonObject:
     """A referral created by a request for one advocate, who gets a profile if new."""
     ensure_profile(state, advocate, now)
     return _referral(
@@ -90,7 +92,7 @@ def _created(state: State, body: JsonObject, advocate: str, code: str, now: date
     )
 
 
-def _code(state: State, pattern: str, characters: tuple[str, ...]) -> str:
+def _code(state: FakeState, pattern: str, characters: tuple[str, ...]) -> str:
     for _ in range(1000):
         code = "".join(state._random.choice(characters) if c == "#" else c for c in pattern)
         if len(code) < _MIN_CODE_LENGTH:
@@ -109,14 +111,14 @@ def _bad_pattern(title: str, details: str) -> ApiError:
     )
 
 
-def create_referral(state: State, call: Call) -> Answer:
+def create_referral(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v1/referrals (createReferral): a referral code for one advocate."""
     code = _code(state, "#" * 12, _CHARACTERS)
     advocate = call.body["advocateProfileIntegrationId"]
     return Answer(201, _created(state, call.body, advocate, code, utc_now()))
 
 
-def create_referrals(state: State, call: Call) -> Answer:
+def create_referrals(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v1/referrals_for_multiple_advocates: one referral code per advocate."""
     body: JsonObject = call.body
     silent = call.yes_no("silent", "yes")
@@ -146,15 +148,12 @@ def _seed_referrals(fake: Referrals, value: Any) -> None:
 class Referrals(Area):
     """Referral codes of advocates."""
 
-    ROUTES: ClassVar[Routes] = (
-        route("POST", "/v1/referrals", create_referral, NEW_REFERRAL),
-        route(
-            "POST",
-            "/v1/referrals_for_multiple_advocates",
-            create_referrals,
-            NEW_REFERRALS_FOR_MULTIPLE_ADVOCATES,
+    HANDLERS: ClassVar[Handlers] = {
+        "createReferral": Handling(create_referral, NEW_REFERRAL),
+        "createReferralsForMultipleAdvocates": Handling(
+            create_referrals, NEW_REFERRALS_FOR_MULTIPLE_ADVOCATES
         ),
-    )
+    }
     SEEDS: ClassVar[Seeds] = {"referrals": _seed_referrals}
 
     def add_referral(

@@ -16,7 +16,7 @@ import copy
 from datetime import datetime
 from typing import ClassVar
 
-from .._area import Area, Routes
+from .._area import Area, Handlers
 from .._engine import (
     RETURNABLE,
     Outcome,
@@ -30,7 +30,7 @@ from .._engine import (
     state_v1,
     state_v2,
 )
-from .._http import Call, route
+from .._http import HandlerCall, Handling
 from .._schema import (
     ADDITIONAL_COSTS,
     CART_ITEM,
@@ -44,7 +44,7 @@ from .._schema import (
     Text,
     obj,
 )
-from .._state import State, new_id, new_session_for, profile_for, store_profile
+from .._state import FakeState, new_id, new_session_for, profile_for, store_profile
 from .._wire import (
     Answer,
     ApiError,
@@ -147,7 +147,7 @@ def _check_transition(current: str | None, target: str) -> None:
 
 
 def _update_session(
-    state: State, session_id: str, changes: JsonObject, *, dry: bool, now: datetime
+    state: FakeState, session_id: str, changes: JsonObject, *, dry: bool, now: datetime
 ) -> Outcome:
     """Create or update a session (v2 wire names) following the state machine."""
     # A dry run evaluates the payload alone, as if it were the whole session.
@@ -175,7 +175,7 @@ def _update_session(
     return outcome
 
 
-def _cancel_session(state: State, stored: JsonObject, *, dry: bool, now: datetime) -> Outcome:
+def _cancel_session(state: FakeState, stored: JsonObject, *, dry: bool, now: datetime) -> Outcome:
     session = copy.deepcopy(stored)
     session["state"] = "cancelled"
     session["updateCount"] += 1
@@ -189,13 +189,13 @@ def _cancel_session(state: State, stored: JsonObject, *, dry: bool, now: datetim
     return outcome
 
 
-def _stored_profile(state: State, session: JsonObject) -> JsonObject | None:
+def _stored_profile(state: FakeState, session: JsonObject) -> JsonObject | None:
     """A working copy of the session's profile (None for anonymous sessions)."""
     stored = state.profiles.get(session["profileId"])
     return copy.deepcopy(stored) if stored else None
 
 
-def _store(state: State, outcome: Outcome, now: datetime) -> None:
+def _store(state: FakeState, outcome: Outcome, now: datetime) -> None:
     session = outcome.session
     assert session is not None
     state.sessions[session["integrationId"]] = session
@@ -204,7 +204,7 @@ def _store(state: State, outcome: Outcome, now: datetime) -> None:
 
 
 def _undo_closing(
-    state: State, stored: JsonObject, profile: JsonObject | None, *, dry: bool, now: datetime
+    state: FakeState, stored: JsonObject, profile: JsonObject | None, *, dry: bool, now: datetime
 ) -> list[JsonObject]:
     """Undo what closing a session committed and returns left (unless ``dry``); the
     rollback effects saying so."""
@@ -233,7 +233,7 @@ def _sale(session: JsonObject) -> float:
 
 
 def _evaluate_session(
-    state: State,
+    state: FakeState,
     session_id: str,
     stored: JsonObject | None,
     changes: JsonObject,
@@ -273,8 +273,9 @@ def _evaluate_session(
     return outcome
 
 
-def _moment(call: Call, dry: bool, now: datetime) -> datetime:
-    """The ``now`` query parameter: a future moment to evaluate a dry run at."""
+def _evaluation_time(call: HandlerCall, dry: bool, now: datetime) -> datetime:
+    """When a session update is evaluated: now, or the future moment a dry run gives as
+    its ``now`` query parameter."""
     if "now" not in call.query:
         return now
     if not dry:
@@ -302,10 +303,10 @@ def _moment(call: Call, dry: bool, now: datetime) -> datetime:
     return when
 
 
-def update_session_v2(state: State, call: Call) -> Answer:
+def update_session_v2(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v2/customer_sessions/{customerSessionId} (updateCustomerSessionV2)."""
     dry = call.flag("dry")
-    now = _moment(call, dry, utc_now())
+    now = _evaluation_time(call, dry, utc_now())
     changes = {
         key: value
         for key, value in call.body["customerSession"].items()
@@ -316,7 +317,7 @@ def update_session_v2(state: State, call: Call) -> Answer:
     return Answer(200, state_v2(state, outcome, content))
 
 
-def update_session(state: State, call: Call) -> Answer:
+def update_session(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v1/customer_sessions/{customerSessionId} (updateCustomerSession, legacy)."""
     body: JsonObject = call.body
     changes: JsonObject = {
@@ -335,7 +336,7 @@ def update_session(state: State, call: Call) -> Answer:
     return Answer(200, state_v1(state, outcome, outcome.session))
 
 
-def _stored_session(state: State, call: Call) -> JsonObject:
+def _stored_session(state: FakeState, call: HandlerCall) -> JsonObject:
     session_id = call.params["customerSessionId"]
     stored = state.sessions.get(session_id)
     if stored is None:
@@ -349,14 +350,14 @@ def _refused(message: str, reason: str, pointer: str | None = None) -> ApiError:
     return ApiError(400, message, [error_item(message, reason, **where)])
 
 
-def get_session(state: State, call: Call) -> Answer:
+def get_session(state: FakeState, call: HandlerCall) -> Answer:
     """GET /v2/customer_sessions/{customerSessionId} (getCustomerSession)."""
     stored = _stored_session(state, call)
     effects = state._committed.get(stored["integrationId"], [])
     return Answer(200, {"customerSession": stored, "effects": effects})
 
 
-def reopen_session(state: State, call: Call) -> Answer:
+def reopen_session(state: FakeState, call: HandlerCall) -> Answer:
     """PUT /v2/customer_sessions/{customerSessionId}/reopen (reopenCustomerSession)."""
     stored = _stored_session(state, call)
     if stored["state"] != "closed":
@@ -375,7 +376,7 @@ def reopen_session(state: State, call: Call) -> Answer:
     return Answer(200, {"effects": outcome.effects})
 
 
-def return_cart_items(state: State, call: Call) -> Answer:
+def return_cart_items(state: FakeState, call: HandlerCall) -> Answer:
     """POST /v2/customer_sessions/{customerSessionId}/returns (returnCartItems)."""
     dry = call.flag("dry")
     reevaluate = call.flag("runRuleEngine")
@@ -447,7 +448,7 @@ def _returned_position(
 
 
 def _return_items(
-    state: State,
+    state: FakeState,
     stored: JsonObject,
     returned: dict[int, int],
     *,
@@ -521,7 +522,7 @@ def _with_value(effect: JsonObject, value: float) -> JsonObject:
 
 
 def _reevaluated(
-    state: State, outcome: Outcome, committed: list[JsonObject], now: datetime
+    state: FakeState, outcome: Outcome, committed: list[JsonObject], now: datetime
 ) -> Targets:
     """runRuleEngine: the values the campaigns set to re-evaluate on return (and which gave
     effects on close) grant on what remains of the cart, per campaign and grant."""
@@ -550,7 +551,7 @@ def _reevaluated(
 
 
 def _new_return(
-    state: State,
+    state: FakeState,
     session: JsonObject,
     outcome: Outcome,
     returned: dict[int, int],
@@ -584,42 +585,10 @@ def _new_return(
 class Sessions(Area):
     """Customer sessions (no seeding of their own: sessions come from requests)."""
 
-    ROUTES: ClassVar[Routes] = (
-        route(
-            "PUT",
-            "/v1/customer_sessions/{customerSessionId}",
-            update_session,
-            NEW_CUSTOMER_SESSION,
-            exclusive="customerSessionId",
-            params={"customerSessionId": INTEGRATION_ID},
-        ),
-        route(
-            "PUT",
-            "/v2/customer_sessions/{customerSessionId}",
-            update_session_v2,
-            INTEGRATION_REQUEST,
-            exclusive="customerSessionId",
-            params={"customerSessionId": INTEGRATION_ID},
-        ),
-        route(
-            "GET",
-            "/v2/customer_sessions/{customerSessionId}",
-            get_session,
-            api_key_only=True,
-        ),
-        route(
-            "PUT",
-            "/v2/customer_sessions/{customerSessionId}/reopen",
-            reopen_session,
-            api_key_only=True,
-            exclusive="customerSessionId",
-        ),
-        route(
-            "POST",
-            "/v2/customer_sessions/{customerSessionId}/returns",
-            return_cart_items,
-            RETURN_INTEGRATION_REQUEST,
-            api_key_only=True,
-            exclusive="customerSessionId",
-        ),
-    )
+    HANDLERS: ClassVar[Handlers] = {
+        "updateCustomerSessionV2": Handling(update_session_v2, INTEGRATION_REQUEST),
+        "getCustomerSession": Handling(get_session),
+        "reopenCustomerSession": Handling(reopen_session),
+        "returnCartItems": Handling(return_cart_items, RETURN_INTEGRATION_REQUEST),
+        "updateCustomerSession": Handling(update_session, NEW_CUSTOMER_SESSION),
+    }

@@ -1,0 +1,88 @@
+"""The converter's generated hooks: every model's are built here, in both directions and
+for strict and lenient decoding, so a model that breaks the conventions of
+talon_async.models._base fails CI rather than a user's first call; and the switch that
+prints their source."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import attrs
+import pytest
+
+from talon_async._convert import SpecDeviation, converter, lazy_hook, structure
+from talon_async.models._base import KIND, Model
+
+from .all_models import every_model
+
+MODELS = every_model()
+
+
+def test_the_walk_finds_the_models_fields_hold() -> None:
+    names = {model.__name__ for model in MODELS}
+    assert {"IntegrationStateV2", "CartItem", "SetDiscountEffectProps", "Product"} <= names
+    assert len(MODELS) > 150
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_every_model_builds_its_hooks(model: type[Model]) -> None:
+    converter.get_structure_hook(model)  # strict decoding (and lenient of a caller's dict)
+    converter.get_unstructure_hook(model)
+    lazy_hook(model)  # lenient decoding of answers
+    holding = {
+        field.name
+        for field in attrs.fields(model)
+        if KIND in field.metadata or _holds_models(field.type)
+    }
+    assert set(model.__dict__["_talon_resolvers"]) == holding
+    # Each runs: an empty object, strictly and leniently, every field read.
+    try:
+        structure({}, model, strict=True)
+    except SpecDeviation as exc:
+        assert "is missing" in str(exc)
+    decoded = structure({"unknown": 1}, model)
+    for field in attrs.fields(model):
+        getattr(decoded, field.name)
+    assert decoded.extra_fields == {"unknown": 1}
+
+
+def _holds_models(hint: object) -> bool:
+    if isinstance(hint, type) and issubclass(hint, Model):
+        return True
+    return any(_holds_models(arg) for arg in getattr(hint, "__args__", ()))
+
+
+DEBUG = (
+    "from talon_async import from_json, to_json\n"
+    "from talon_async.models import CartItem\n"
+    'item = b\'{"sku": "A", "quantity": 1, "product": {"name": "p"}}\'\n'
+    "to_json(from_json(CartItem, item))\n"
+)
+
+
+def test_the_debug_switch_prints_each_generated_hook() -> None:
+    def run(**env: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", DEBUG],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stderr
+
+    printed = run(TALON_ASYNC_DEBUG_CODEGEN="1")
+    for header in (
+        "# <talon_async lazy structure CartItem>\ndef hook(o, _=None):\n",
+        "# <talon_async resolve product of CartItem>\ndef hook(o):\n",
+        "# <talon_async unstructure CartItem>\ndef hook(i):\n",
+    ):
+        assert header in printed
+    compile(printed, "printed", "exec")  # what it prints is the Python that runs
+    environment = {k: v for k, v in os.environ.items() if k != "TALON_ASYNC_DEBUG_CODEGEN"}
+    done = subprocess.run(
+        [sys.executable, "-c", DEBUG], env=environment, capture_output=True, text=True, check=True
+    )
+    assert done.stderr == ""
