@@ -528,6 +528,7 @@ class _Lease:
         self._outage = outage
         self._deadline = 0.0
         self._lost = False
+        self._released = False
         self._heartbeat: asyncio.Task[None] | None = None
 
     async def acquire(self) -> bool:
@@ -540,15 +541,17 @@ class _Lease:
         return True
 
     async def _keep(self, milliseconds: int) -> None:
-        while True:
+        # Ends on `_released` too: redis-py can swallow the cancellation of a command.
+        while not self._released:
             await asyncio.sleep(self.seconds / 4)
             sent = time.monotonic()
             try:
                 renewed = await self.redis.eval(_RENEW, 1, self.key, self.token, milliseconds)
             except RedisError as error:
-                logger.warning(
-                    "lease %s not renewed: %s: %s", self.key, type(error).__name__, error
-                )
+                if not self._released:
+                    logger.warning(
+                        "lease %s not renewed: %s: %s", self.key, type(error).__name__, error
+                    )
                 continue
             if not renewed:
                 self._lost = True
@@ -564,6 +567,7 @@ class _Lease:
             raise LeaseLost(f"{self.key} was not renewed in time or was taken over")
 
     async def release(self) -> None:
+        self._released = True
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             await asyncio.gather(self._heartbeat, return_exceptions=True)
