@@ -6,7 +6,8 @@ of whole commands (checking the job, the checkpoint or Redis marks included):
 
 * ``one process``: ``bulk run JOB`` (``--concurrency 8``);
 * ``2 workers``: ``bulk run JOB --broker redis://...`` with two ``worker`` processes
-  (started before the clock, on a redis-server of the benchmark's own);
+  (started before the clock, on a redis-server of the benchmark's own; the job bound to
+  the deployment and key the submitter is given, as the command does);
 * ``update_many_v2``: the same profiles sent from code, as models, in one call of
   ``client.profiles.update_many_v2(..., silent=True)`` (which splits them into requests of
   1000, 4 in flight), building the models included;
