@@ -14,7 +14,6 @@ import hashlib
 import os
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -153,6 +152,13 @@ async def fingerprint(base_url: str, auth: Iterable[AuthStrategy]) -> str:
     return digest.hexdigest()[:32]
 
 
+def other_target(found: str, wanted: str) -> str:
+    """How a target that is not the one wanted reads in a message."""
+    if found == wanted:
+        return f"another API key, not against {wanted} with this key"
+    return f"{found}, not against {wanted}"
+
+
 async def client_fingerprint(client: TalonClient) -> str:
     """The :func:`fingerprint` of the deployment and credentials ``client`` calls."""
     # TalonClient has no public accessor for its auth strategies (yet).
@@ -260,8 +266,8 @@ class Executor:
     the ledger stops the executor and is raised by :meth:`submit` or :meth:`drain`.
 
     ``job`` names the job (its content hash): the idempotency keys derive from it.
-    ``pace`` spaces the calls; ``wait_for_pace`` False leaves the spacing to the ledger
-    (the workers' ledger paces in the same Redis script that marks a line started).
+    ``pace`` spaces the calls (the workers' ledger paces instead, in the Redis script that
+    marks a line started); ``on_429`` is told of each 429 answer (default: the pace).
     """
 
     def __init__(
@@ -480,12 +486,10 @@ class Checkpoint:
                 f"(it belongs to content {found['job'][:16]}, dry={found['dry']})"
             )
         if found["target"] != header["target"]:
-            same_url = found["base_url"] == header["base_url"]
-            other = "another API key" if same_url else found["base_url"]
             raise CheckpointError(
-                f"{self.path} records a run of this job against {other}, not against "
-                f"{header['base_url']}{' with this key' if same_url else ''}: pass --restart "
-                "to start a new run against it (the old checkpoint is forgotten)"
+                f"{self.path} records a run of this job against "
+                f"{other_target(found['base_url'], header['base_url'])}: pass --restart to start "
+                "a new run against it (the old checkpoint is forgotten)"
             )
 
     def _read(self, record: bytes, started: set[int]) -> None:
@@ -673,10 +677,6 @@ async def tick(progress: Progress, counts: Callable[[], tuple[int, int]]) -> Non
         await asyncio.sleep(0.1)
 
 
-def new_run_id() -> str:
-    return uuid.uuid4().hex
-
-
 async def run_job(
     client: TalonClient,
     path: str | os.PathLike[str],
@@ -741,7 +741,7 @@ async def run_job(
                 asyncio.ensure_future(book.keep_synced()),
             ]
             if stop is not None:
-                helpers.append(asyncio.ensure_future(_stop_on(stop, executor)))
+                helpers.append(asyncio.ensure_future(stop_on(stop, executor)))
             try:
                 for number, text in read.calls():
                     if number not in sendable or number in finished:
@@ -778,6 +778,7 @@ async def run_job(
     )
 
 
-async def _stop_on(stop: asyncio.Event, executor: Executor) -> None:
+async def stop_on(stop: asyncio.Event, executor: Executor) -> None:
+    """Stop ``executor`` once ``stop`` is set."""
     await stop.wait()
     executor.stop()

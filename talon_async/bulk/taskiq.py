@@ -73,7 +73,8 @@ from ._runner import (
     error_record,
     failure_counts,
     fingerprint,
-    new_run_id,
+    other_target,
+    stop_on,
     write_failures,
 )
 
@@ -714,7 +715,7 @@ async def _run_chunk(worker: WorkerState, job_id: str, run: str, chunk: int) -> 
         job=meta[b"digest"].decode(),
         on_429=ledger.throttled,
     )
-    stopper = asyncio.ensure_future(_stop_on(worker.stopping, executor))
+    stopper = asyncio.ensure_future(stop_on(worker.stopping, executor))
     try:
         lines = await outage.run(lambda: redis.hgetall(keys.chunk(chunk)))
         numbers = sorted(int(number) for number in lines)
@@ -742,11 +743,6 @@ async def _run_chunk(worker: WorkerState, job_id: str, run: str, chunk: int) -> 
         stopper.cancel()
         await lease.release()
     return not executor.stopping
-
-
-async def _stop_on(stopping: asyncio.Event, executor: Executor) -> None:
-    await stopping.wait()
-    executor.stop()
 
 
 async def run_chunk(
@@ -953,7 +949,7 @@ async def submit_job(
                     _CREATE,
                     1,
                     keys.meta,
-                    new_run_id(),
+                    uuid.uuid4().hex,
                     target,
                     base_url or "",
                     read.digest,
@@ -972,12 +968,10 @@ async def submit_job(
                 )
                 found_target, found_url = (value.decode() for value in bound)
             if target and found_target != target:
-                same_url = found_url == base_url
-                other = "another API key" if same_url else found_url
                 raise CheckpointError(
-                    f"{job} was submitted for {other}, not for {base_url}"
-                    f"{' with this key' if same_url else ''}: pass --restart to start a new "
-                    "run for it (the old run's record is forgotten, its tasks end)"
+                    f"{job} was submitted for {other_target(found_url, base_url or '')}: pass "
+                    "--restart to start a new run (the old run's record is forgotten, its "
+                    "tasks end)"
                 )
             if int(found_size) != chunk_size:
                 chunk_of_line = _chunks(read.keys, sendable, int(found_size))
