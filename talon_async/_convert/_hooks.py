@@ -30,7 +30,7 @@ from uuid import UUID
 import attrs
 from cattrs import Converter
 
-from ..models._base import KIND, WIRE_NAME, Model
+from ..models._base import KIND, WIRE_NAME, Model, decode_on_first_read
 from ._decode import JSON_KINDS, deviation, missing, moment, received_int, received_uuid
 from ._encode import ORJSON_NATIVE, SENT, json_value, sent_json_object, sent_key, type_error
 
@@ -74,15 +74,51 @@ def _kind(attribute: attrs.Attribute[Any]) -> tuple[str, Mapping[str, type[Model
     return kind
 
 
-def _holds_models(attribute: attrs.Attribute[Any]) -> bool:
-    """Whether a field holds models (a model, a list or map of them, a kind's model):
-    the fields lenient decoding leaves to first access."""
-    if _kind(attribute) is not None:
-        return True
+def _held_models(attribute: attrs.Attribute[Any]) -> list[type[Model]]:
+    """The models a field holds (itself, in a list or a map, or as a kind's model)."""
+    kind = _kind(attribute)
+    if kind is not None:
+        return list(kind[1].values())
     hint = _value_type(attribute)[1]
     while get_origin(hint) in (list, dict) and get_args(hint):
         hint = get_args(hint)[-1]
-    return is_model(hint)
+    return [hint] if is_model(hint) else []
+
+
+def _fields(cls: type[Model]) -> list[attrs.Attribute[Any]]:
+    """The fields of a model class the hooks handle (``extra_fields`` aside)."""
+    attrs.resolve_types(cls)
+    return [a for a in attrs.fields(cls) if a.name != "extra_fields"]
+
+
+def _deferred(attribute: attrs.Attribute[Any]) -> bool:
+    """Whether lenient decoding leaves the field to its first read: when the models it
+    holds hold models themselves. Decoding a flat model (or a map or list of them) at once
+    costs less than deferring it would when it is read, and a kind's model is one object;
+    what they hold that is deep is deferred in turn."""
+    if _kind(attribute) is not None:
+        return False
+    return any(any(_held_models(a) for a in _fields(m)) for m in _held_models(attribute))
+
+
+def _decodes_lazily(cls: type[Model], seen: set[type[Model]] | None = None) -> bool:
+    """Whether lenient decoding of ``cls`` defers anything (in it, or in a model it
+    decodes at once); if not, its lazy hook is the eager one."""
+    found = _lazy_classes.get(cls)
+    if found is not None:
+        return found
+    outermost = seen is None
+    seen = {cls} if seen is None else seen | {cls}
+    found = any(
+        _deferred(a) or any(m not in seen and _decodes_lazily(m, seen) for m in _held_models(a))
+        for a in _fields(cls)
+    )
+    if outermost:  # within a loop of models, an answer may leave the loop's rest out
+        _lazy_classes[cls] = found
+    return found
+
+
+_lazy_classes: dict[type[Model], bool] = {}
 
 
 class _Generated:
@@ -94,10 +130,9 @@ class _Generated:
     """
 
     def __init__(self, cls: type[Model], *, lazy: bool = False) -> None:
-        attrs.resolve_types(cls)
         self.cls = cls
         self.lazy = lazy
-        self.fields = [a for a in attrs.fields(cls) if a.name != "extra_fields"]
+        self.fields = _fields(cls)
         self.scope: dict[str, Any] = {
             "__cl": cls,
             "__known": frozenset(wire_name(a) for a in self.fields),
@@ -134,7 +169,7 @@ class _Generated:
         if DEBUG_CODEGEN:
             sys.stderr.write(f"# {filename}\n{code}\n")
         exec(compile(code, filename, "exec"), self.scope)
-        return self.scope["hook"]
+        return self.scope if direction == "resolvers of" else self.scope["hook"]
 
 
 # -- decoding ---------------------------------------------------------------------------
@@ -196,15 +231,18 @@ def _received(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) ->
     raise TypeError(f"{gen.cls.__name__}: no decoding for the field type {hint!r}")
 
 
-def _received_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, where: str) -> str:
+def _received_kind(
+    gen: _Generated, attribute: attrs.Attribute[Any], v: str, where: str, read: dict[str, str]
+) -> str:
     """The expression decoding a field whose model depends on a kind named in the JSON
-    (read from ``o``, the object the field is a member of)."""
+    (read from ``o``, the object the field is a member of, unless ``read`` names the
+    variable holding that member already)."""
     member, models, inside = _kind(attribute)  # type: ignore[misc]
     hooks = {name: _hook(model, lazy=gen.lazy) for name, model in models.items()}
     kind = (
         f"({v}.get({member!r}) if {v}.__class__ is dict else None)"
         if inside
-        else f"o.get({member!r})"
+        else read.get(member, f"o.get({member!r})")
     )
     typed = f"h({v}) if {v}.__class__ is dict else __deviation({where!r}, 'an object', {v})"
     # A kind this version does not know (or none at all) keeps the parsed value.
@@ -212,10 +250,14 @@ def _received_kind(gen: _Generated, attribute: attrs.Attribute[Any], v: str, whe
     return f"({typed}) if {found} else {v}"
 
 
-def _received_field(gen: _Generated, attribute: attrs.Attribute[Any], v: str) -> str | None:
+def _received_field(
+    gen: _Generated, attribute: attrs.Attribute[Any], v: str, read: dict[str, str] | None = None
+) -> str | None:
+    """The expression decoding the member ``v`` of a field; ``read``: the variables of
+    the string members read before it (a kind is taken from there)."""
     where = f"{gen.cls.__name__}.{attribute.name}"
     if _kind(attribute) is not None:
-        return _received_kind(gen, attribute, v, where)
+        return _received_kind(gen, attribute, v, where, read or {})
     return _received(gen, _value_type(attribute)[1], v, where)
 
 
@@ -223,40 +265,50 @@ def _structure_source(gen: _Generated) -> list[str]:
     # One straight-line function per model: each member is read once, a value that already
     # has its field's type costs one identity check, and every slot is filled directly (an
     # optional field's default is None, which is also what ``dict.get`` gives when absent).
-    # In a lazy hook a field holding models that is present stays unset, and the object
-    # keeps its JSON in ``_raw``: reading the field calls Model.__getattr__, which decodes
-    # it then (see ``_resolvers``).
+    # In a lazy hook a deferred field (see ``_deferred``) that is present stays unset, and
+    # the object keeps its JSON in ``_raw``: reading the field calls the class's
+    # ``__getattr__``, which decodes it then (see ``_resolvers``).
     cls = gen.cls
-    deferred = [i for i, a in enumerate(gen.fields) if gen.lazy and _holds_models(a)]
+    deferred = [i for i, a in enumerate(gen.fields) if gen.lazy and _deferred(a)]
     required = sum(attribute.default is attrs.NOTHING for attribute in gen.fields)
     source = [
         "def hook(o, _=None):",
         "  get = o.get",
         f"  n = {required}",  # members read, counting the required ones as present
     ]
+    read: dict[str, str] = {}  # member -> variable, for strings (a kind is one)
     for index, attribute in enumerate(gen.fields):
         v = f"v{index}"
         key = wire_name(attribute)
         where = f"{cls.__name__}.{attribute.name}"
-        work = None if index in deferred else _received_field(gen, attribute, v)
+        work = None if index in deferred else _received_field(gen, attribute, v, read)
+        if _value_type(attribute)[1] is str:  # a string is kept as received, whatever it is
+            read[key] = v
         source.append(f"  {v} = get({key!r})")
-        optional = attribute.default is None
-        if optional or work is not None:
-            source.append(f"  if {v} is not None:")
-            if optional:
-                source.append("    n += 1")
+        if attribute.default is None:  # optional: mostly absent, so None is tested first
+            source += [f"  if {v} is not None:", "    n += 1"]
             if work is not None:
                 source.append(f"    {v} = {work}")
-        if not optional:
+            continue
+        nullable, hint = _value_type(attribute)
+        absent = ["n -= 1", f"if {key!r} not in o:", f"  __missing({where!r}, {key!r})"]
+        if not nullable:
+            expected = "an object" if _kind(attribute) else _expected(hint)
+            absent += ["else:", f"  __deviation({where!r}, {expected!r}, None)"]
+        if work is None:
+            source += [f"  if {v} is None:", *(f"    {line}" for line in absent)]
+        elif hint in (str, int, float, bool) and _kind(attribute) is None:
+            # Present and of its type, as nearly always: one identity check.
             source += [
-                f"  {'else' if work is not None else f'if {v} is None'}:",
-                "    n -= 1",
-                f"    if {key!r} not in o:",
-                f"      __missing({where!r}, {key!r})",
+                f"  if {v}.__class__ is not {gen.name(hint)}:",
+                f"    if {v} is None:",
+                *(f"      {line}" for line in absent),
+                "    else:",
+                f"      {v} = {work}",
             ]
-            if not _value_type(attribute)[0]:
-                expected = "an object" if _kind(attribute) else _expected(_value_type(attribute)[1])
-                source += ["    else:", f"      __deviation({where!r}, {expected!r}, None)"]
+        else:
+            source += [f"  if {v} is not None:", f"    {v} = {work}", "  else:"]
+            source += [f"    {line}" for line in absent]
     source += [
         # A member sent as null is not counted, so then the exact check decides.
         "  if n == len(o) or __known.issuperset(o):",
@@ -301,10 +353,11 @@ _building = threading.RLock()
 
 def lazy_hook(cls: Any) -> Callable[[Any], Model] | None:
     """The hook of lenient decoding for the model class ``cls`` (None for any other type):
-    like the converter's, except that a field holding models is decoded the first time it
-    is read, not before.
+    like the converter's, except that a deferred field (see :func:`_deferred`) is decoded
+    the first time it is read, not before. For a class that defers nothing (neither
+    itself nor in what it decodes at once) it is the converter's hook.
 
-    An answer's fields that a program never reads then cost nothing but their share of the
+    An answer's parts that a program never reads then cost nothing but their share of the
     JSON parse; strict decoding stays eager, as it checks everything at once.
 
     Safe from any number of threads: one thread builds at a time, and a hook is published
@@ -320,10 +373,16 @@ def lazy_hook(cls: Any) -> Callable[[Any], Model] | None:
             return hook
         outermost = not _unpublished
         try:
-            gen = _Generated(cls, lazy=True)
-            built: Callable[[Any], Model] = gen.compile(_structure_source(gen), "lazy structure")
-            _unpublished[cls] = built
-            cls._talon_resolvers = _resolvers(cls)
+            if _decodes_lazily(cls):
+                gen = _Generated(cls, lazy=True)
+                built: Callable[[Any], Model] = gen.compile(
+                    _structure_source(gen), "lazy structure"
+                )
+                _unpublished[cls] = built
+                _install_resolvers(cls)
+            else:
+                built = _hook(cls, lazy=False)
+                _unpublished[cls] = built
             if outermost:
                 _lazy_hooks.update(_unpublished)
         finally:
@@ -332,21 +391,33 @@ def lazy_hook(cls: Any) -> Callable[[Any], Model] | None:
     return built
 
 
-def _resolvers(cls: type[Model]) -> dict[str, tuple[str, Callable[[Any], Any], tuple[str, ...]]]:
-    """For each field holding models: its member, a function decoding it from the
-    object's JSON, and the members of the other such fields (see ``_Decoded``)."""
+def _install_resolvers(cls: type[Model]) -> None:
+    """Give ``cls`` what decodes its deferred fields when first read: for each, the
+    accessors of its slot, a function decoding it from the object's JSON, and the readers
+    of the other deferred slots (see ``talon_async.models._base``), and the
+    ``__getattr__`` that uses them."""
     gen = _Generated(cls, lazy=True)
-    lazy = [(a.name, wire_name(a), a) for a in gen.fields if _holds_models(a)]
-    found = {}
-    for name, member, attribute in lazy:
-        source = [
-            "def hook(o):",
-            f"  v = o.get({member!r})",
+    lazy = [a for a in gen.fields if _deferred(a)]
+    source = []
+    for attribute in lazy:
+        source += [
+            f"def {attribute.name}(o):",
+            f"  v = o.get({wire_name(attribute)!r})",
             f"  return {_received_field(gen, attribute, 'v')}",
         ]
-        resolve = gen.compile(source, f"resolve {name} of")
-        found[name] = (member, resolve, tuple(m for _, m, _ in lazy if m != member))
-    return found
+    decoders = gen.compile(source, "resolvers of") if lazy else {}
+    slots = {a.name: getattr(cls, a.name) for a in lazy}  # the slots' member descriptors
+    cls._talon_resolvers = {
+        name: (
+            slot.__get__,
+            slot.__set__,
+            decoders[name],
+            tuple(other.__get__ for other in slots.values() if other is not slot),
+        )
+        for name, slot in slots.items()
+    }
+    if lazy and cls.__dict__.get("__getattr__") is not decode_on_first_read:
+        cls.__getattr__ = decode_on_first_read  # type: ignore[attr-defined]
 
 
 # -- encoding ---------------------------------------------------------------------------
