@@ -31,8 +31,17 @@ import attrs
 from cattrs import Converter
 
 from ..models._base import KIND, WIRE_NAME, Model, decode_on_first_read
-from ._decode import JSON_KINDS, deviation, missing, moment, received_int, received_uuid
-from ._encode import ORJSON_NATIVE, SENT, json_value, sent_json_object, sent_key, type_error
+from ._decode import JSON_KINDS, absent, deviation, moment, received_int, received_uuid
+from ._encode import (
+    JSON_SCALARS,
+    ORJSON_NATIVE,
+    PLAIN_KEYS,
+    SENT,
+    json_value,
+    sent_json_object,
+    sent_key,
+    type_error,
+)
 
 converter = Converter(detailed_validation=False)
 
@@ -137,7 +146,7 @@ class _Generated:
             "__cl": cls,
             "__known": frozenset(wire_name(a) for a in self.fields),
             "__deviation": deviation,
-            "__missing": missing,
+            "__absent": absent,
             "__type_error": type_error,
             "__new": object.__new__,
         }
@@ -238,16 +247,25 @@ def _received_kind(
     (read from ``o``, the object the field is a member of, unless ``read`` names the
     variable holding that member already)."""
     member, models, inside = _kind(attribute)  # type: ignore[misc]
-    hooks = {name: _hook(model, lazy=gen.lazy) for name, model in models.items()}
     kind = (
         f"({v}.get({member!r}) if {v}.__class__ is dict else None)"
         if inside
         else read.get(member, f"o.get({member!r})")
     )
+    # Each kind's hook is built when the kind is first met (an answer holds a few of the
+    # dozens of effect types, and a fresh process compiles only those).
+    built: dict[str, Callable[..., Model]] = {}
+
+    def build(name: str) -> Callable[..., Model] | None:
+        model = models.get(name)
+        if model is None:
+            return None
+        return built.setdefault(name, _hook(model, lazy=gen.lazy))
+
     typed = f"h({v}) if {v}.__class__ is dict else __deviation({where!r}, 'an object', {v})"
     # A kind this version does not know (or none at all) keeps the parsed value.
-    found = f"(k := {kind}).__class__ is str and (h := {gen.name(hooks.get)}(k)) is not None"
-    return f"({typed}) if {found} else {v}"
+    hook = f"(h := {gen.name(built.get)}(k)) is not None or (h := {gen.name(build)}(k)) is not None"
+    return f"({typed}) if (k := {kind}).__class__ is str and ({hook}) else {v}"
 
 
 def _received_field(
@@ -291,10 +309,8 @@ def _structure_source(gen: _Generated) -> list[str]:
                 source.append(f"    {v} = {work}")
             continue
         nullable, hint = _value_type(attribute)
-        absent = ["n -= 1", f"if {key!r} not in o:", f"  __missing({where!r}, {key!r})"]
-        if not nullable:
-            expected = "an object" if _kind(attribute) else _expected(hint)
-            absent += ["else:", f"  __deviation({where!r}, {expected!r}, None)"]
+        expected = None if nullable else "an object" if _kind(attribute) else _expected(hint)
+        absent = ["n -= 1", f"__absent(o, {key!r}, {where!r}, {expected!r})"]
         if work is None:
             source += [f"  if {v} is None:", *(f"    {line}" for line in absent)]
         elif hint in (str, int, float, bool) and _kind(attribute) is None:
@@ -432,12 +448,22 @@ def _sent(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) -> tup
         elif hint is datetime:  # a naive one is refused; a zone orjson may not know, formatted
             mismatch += f" or {v}.tzinfo.__class__ is not {gen.name(timezone)}"
         return (mismatch, f"{gen.name(SENT[hint])}({v}, {where!r})")
+    if hint == dict[str, Any] and depth == 0:
+        # A copy, made and checked in C when it holds only plain values under plain keys
+        # (see ``json_object``, which does the rest).
+        copied = f"map(type, ({v} := dict({v})))"
+        mismatch = (
+            f"{v}.__class__ is not dict or not {gen.name(PLAIN_KEYS.issuperset)}({copied}) "
+            f"or not {gen.name(JSON_SCALARS.issuperset)}(map(type, {v}.values()))"
+        )
+        return (mismatch, f"{gen.name(sent_json_object)}({v}, {where!r})")
     if hint in SENT:
         return (None, f"{gen.name(SENT[hint])}({v}, {where!r})")
     if is_model(hint):
-        hook = gen.name(converter.get_unstructure_hook(hint))
+        hook, model = gen.name(converter.get_unstructure_hook(hint)), gen.name(hint)
         fail = f"__type_error({where!r}, {'a ' + hint.__name__!r}, {v})"
-        return (None, f"{hook}({v}) if isinstance({v}, {gen.name(hint)}) else {fail}")
+        accepted = f"{v}.__class__ is {model} or isinstance({v}, {model})"
+        return (None, f"{hook}({v}) if {accepted} else {fail}")
     origin, args = get_origin(hint), get_args(hint)
     if origin in (list, dict) and args:
         x = f"x{depth}"
@@ -449,9 +475,10 @@ def _sent(gen: _Generated, hint: Any, v: str, where: str, depth: int = 0) -> tup
             k = f"k{depth}"
             key = f"{k} if {k}.__class__ is str else {gen.name(sent_key)}({k}, {where!r})"
             loop = f"{{({key}): {one} for {k}, {x} in {v}.items()}}"
-            accepted = gen.name(Mapping)
+            accepted = gen.name(Mapping)  # an ABC: asked only of what is not a dict
         fail = f"__type_error({where!r}, 'a {origin.__name__}', {v})"
-        return (None, f"({loop} if isinstance({v}, {accepted}) else {fail})")
+        test = f"{v}.__class__ is {origin.__name__} or isinstance({v}, {accepted})"
+        return (None, f"({loop} if {test} else {fail})")
     raise TypeError(f"{gen.cls.__name__}: no encoding for the field type {hint!r}")
 
 
@@ -482,12 +509,9 @@ def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
     # The mirror image: required fields always, optional ones only when not None, and
     # every value checked against its field's type before anything is sent.
     gen = _Generated(cls)
-    source = [
-        "def hook(i):",
-        "  if not isinstance(i, __cl):",
-        f"    __type_error('a model', {'a ' + cls.__name__!r}, i)",
-        "  d = {}",
-    ]
+    # ``i`` is an instance of ``cls``: the converter dispatches on the class, and the
+    # hooks calling this one check first.
+    source = ["def hook(i):", "  d = {}"]
     for index, attribute in enumerate(gen.fields):
         v = f"v{index}"
         nullable, hint = _value_type(attribute)

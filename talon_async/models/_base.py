@@ -18,8 +18,8 @@ Conventions (the converter in ``talon_async._convert`` relies on them):
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from attrs import define, field
 
@@ -67,6 +67,18 @@ class _Decoded:
     """
 
     __slots__ = ("_raw",)
+
+    _talon_resolvers: ClassVar[dict[str, Resolver]]
+
+
+Resolver = tuple[
+    Callable[[Any], Any],
+    Callable[[Any, Any], None],
+    Callable[[Any], Any],
+    tuple[Callable[[Any], Any], ...],
+]
+"""Of a field decoded when first read: its slot's ``__get__`` and ``__set__``, the function
+decoding it from the JSON, and the ``__get__`` of the other such slots."""
 
 
 def decode_on_first_read(self: Any, name: str) -> Any:
