@@ -99,3 +99,26 @@ def test_the_debug_switch_prints_each_generated_hook() -> None:
         [sys.executable, "-c", DEBUG], env=environment, capture_output=True, text=True, check=True
     )
     assert done.stderr == ""
+
+
+KINDS = (
+    "from talon_async import from_json\n"
+    "from talon_async.models import Effect\n"
+    'effect = b\'{"campaignId": 1, "rulesetId": 2, "ruleIndex": 0, "ruleName": "r", '
+    '"effectType": "setDiscount", "props": {"name": "10%", "value": 10}}\'\n'
+    "for strict in (False, True):\n"
+    "    assert from_json(Effect, effect, strict=strict).props.value == 10\n"
+)
+
+
+def test_a_kinds_hook_is_built_when_the_kind_is_first_met() -> None:
+    # A fresh process compiles the hooks of the effect types its answers hold, not all.
+    printed = subprocess.run(
+        [sys.executable, "-c", KINDS],
+        env={**os.environ, "TALON_ASYNC_DEBUG_CODEGEN": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    assert "# <talon_async structure SetDiscountEffectProps>" in printed
+    assert "EffectProps>" not in printed.replace("SetDiscountEffectProps>", "")

@@ -408,10 +408,8 @@ def lazy_hook(cls: Any) -> Callable[[Any], Model] | None:
 
 
 def _install_resolvers(cls: type[Model]) -> None:
-    """Give ``cls`` what decodes its deferred fields when first read: for each, the
-    accessors of its slot, a function decoding it from the object's JSON, and the readers
-    of the other deferred slots (see ``talon_async.models._base``), and the
-    ``__getattr__`` that uses them."""
+    """Give ``cls`` what decodes its deferred fields when first read: for each, its
+    :data:`~talon_async.models._base.Resolver`, and the ``__getattr__`` that uses them."""
     gen = _Generated(cls, lazy=True)
     lazy = [a for a in gen.fields if _deferred(a)]
     source = []
@@ -422,15 +420,15 @@ def _install_resolvers(cls: type[Model]) -> None:
             f"  return {_received_field(gen, attribute, 'v')}",
         ]
     decoders = gen.compile(source, "resolvers of") if lazy else {}
-    slots = {a.name: getattr(cls, a.name) for a in lazy}  # the slots' member descriptors
+    members = {a.name: wire_name(a) for a in lazy}
     cls._talon_resolvers = {
         name: (
-            slot.__get__,
-            slot.__set__,
+            member,
+            getattr(cls, name).__set__,  # the slot's member descriptor
             decoders[name],
-            tuple(other.__get__ for other in slots.values() if other is not slot),
+            tuple(other for other in members.values() if other != member),
         )
-        for name, slot in slots.items()
+        for name, member in members.items()
     }
     if lazy and cls.__dict__.get("__getattr__") is not decode_on_first_read:
         cls.__getattr__ = decode_on_first_read  # type: ignore[attr-defined]

@@ -57,10 +57,10 @@ class _Decoded:
     their hooks: a class defining ``__getattr__`` makes every read of every field of its
     objects slower, decoded or built in code.
 
-    The class's ``_talon_resolvers`` (set by the converter) maps each such field to the
-    ``__get__`` and ``__set__`` of its slot, the function decoding it from the JSON, and
-    the ``__get__`` of the slots of the other such fields. An object keeps ``_raw``
-    exactly while one of those slots is unset: a fully read answer holds no JSON.
+    The class's ``_talon_resolvers`` (set by the converter) maps each such field to its
+    :data:`Resolver`. ``_raw`` is the JSON object until a first field is stored, then (the
+    object, the members still to decode), and it is dropped when none is left: a fully
+    read answer holds no JSON.
 
     Threads may read the same object at once: fields are stored under a lock, each once
     (a thread that decoded a field too returns the stored value instead of its own).
@@ -71,14 +71,9 @@ class _Decoded:
     _talon_resolvers: ClassVar[dict[str, Resolver]]
 
 
-Resolver = tuple[
-    Callable[[Any], Any],
-    Callable[[Any, Any], None],
-    Callable[[Any], Any],
-    tuple[Callable[[Any], Any], ...],
-]
-"""Of a field decoded when first read: its slot's ``__get__`` and ``__set__``, the function
-decoding it from the JSON, and the ``__get__`` of the other such slots."""
+Resolver = tuple[str, Callable[[Any, Any], None], Callable[[Any], Any], tuple[str, ...]]
+"""Of a field decoded when first read: its JSON member, its slot's ``__set__``, the
+function decoding it from the JSON, and the members of the other such fields."""
 
 
 def decode_on_first_read(self: Any, name: str) -> Any:
@@ -88,25 +83,29 @@ def decode_on_first_read(self: Any, name: str) -> Any:
     lazy = None if resolvers is None else resolvers.get(name)
     if lazy is None:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-    read, store, decode, others = lazy
+    member, store, decode, others = lazy
     try:
         kept = _get(self, "_raw")
     except AttributeError:  # every field stored meanwhile (or this one set, then deleted)
-        return read(self)
-    value = decode(kept)
+        return _get(self, name)
+    value = decode(kept if kept.__class__ is dict else kept[0])
     _storing.acquire()
     try:
         try:
-            return read(self)  # another thread stored it meanwhile: the same object for all
-        except AttributeError:
-            pass
-        store(self, value)
-        for other in others:
-            try:
-                other(self)
-            except AttributeError:  # still to decode
-                break
+            kept = _get(self, "_raw")
+        except AttributeError:  # the last one stored meanwhile
+            return _get(self, name)
+        if kept.__class__ is dict:  # the first one stored
+            left = {m for m in others if kept.get(m) is not None}
+            if left:
+                _set(self, "_raw", (kept, left))
         else:
+            left = kept[1]
+            if member not in left:  # another thread stored it meanwhile: the same for all
+                return _get(self, name)
+            left.discard(member)
+        store(self, value)
+        if not left:
             _forget(self)
     finally:
         _storing.release()
@@ -114,6 +113,7 @@ def decode_on_first_read(self: Any, name: str) -> Any:
 
 
 _get = object.__getattribute__
+_set = object.__setattr__
 _forget = _Decoded._raw.__delete__  # type: ignore[attr-defined]
 _storing = threading.Lock()
 """Held while a lazily decoded field is stored (never while one is decoded)."""
