@@ -18,8 +18,11 @@ The two directions treat a mismatch differently:
   ``from_json(..., strict=True)``) it raises :class:`SpecDeviation` naming the field.
   Unknown members, new enum values and new effect types are not deviations.
 
-Lenient decoding is lazy: a field holding models is decoded when first read, once, from
-any number of threads; the object lets go of its JSON when nothing is left to decode.
+Lenient decoding is lazy: a field holding models that hold models (the effects of an
+answer, its session with the cart) is decoded when first read, once, from any number of
+threads; the object lets go of its JSON when nothing is left to decode. What holds only
+flat models (a cart item's product and prices, an effect's props) is decoded at once,
+which costs less than deferring it when it is read.
 
 The work is split by job: ``_decode`` (received values), ``_encode`` (values to send)
 and ``_hooks`` (the generated code; ``TALON_ASYNC_DEBUG_CODEGEN=1`` prints it). This

@@ -3,12 +3,15 @@ with the checks of its fields (and of the items of its lists and maps) inlined.
 
 * the structure hook (registered on the converter; eager: strict decoding, and lenient
   decoding of a caller's data);
-* the lazy structure hook of lenient decoding (:func:`lazy_hook`), which leaves each field
-  holding models unset, and the class's resolvers, which decode such a field from the
-  object's JSON when it is first read (see ``talon_async.models._base``);
+* the lazy structure hook of lenient decoding (:func:`lazy_hook`), which leaves each
+  deferred field (holding models that hold models, see :func:`_deferred`) unset, and the
+  class's resolvers, which decode such a field from the object's JSON when it is first
+  read (see ``talon_async.models._base``); for a class that defers nothing it is the
+  structure hook;
 * the unstructure hook (registered on the converter).
 
-Each is compiled the first time its class is used. Building a model's hooks checks that
+Each is compiled the first time its class is used (a kind's model, such as an effect
+type's props, the first time the kind is met). Building a model's hooks checks that
 the class follows the conventions of ``talon_async.models._base`` (a class that does not
 is refused then, with a ``TypeError``). Set ``TALON_ASYNC_DEBUG_CODEGEN=1`` to have the
 source of every hook written to stderr as it is compiled; the source is also registered
@@ -133,8 +136,8 @@ _lazy_classes: dict[type[Model], bool] = {}
 class _Generated:
     """Builds the source of one hook for one model class, and compiles it.
 
-    ``lazy``: the hook of lenient decoding, which leaves the fields that hold models to
-    be decoded on first access (see :func:`lazy_hook`); else the eager hook of strict
+    ``lazy``: the hook of lenient decoding, which leaves the deferred fields to be
+    decoded on first access (see :func:`lazy_hook`); else the eager hook of strict
     decoding (registered on the converter).
     """
 
@@ -377,8 +380,9 @@ def lazy_hook(cls: Any) -> Callable[[Any], Model] | None:
     JSON parse; strict decoding stays eager, as it checks everything at once.
 
     Safe from any number of threads: one thread builds at a time, and a hook is published
-    only with the hooks and resolvers of every model it may lead to, all complete (an
-    object that exists always finds its class's resolvers).
+    only with the hooks and resolvers of the models it decodes or defers, all complete (an
+    object that exists always finds its class's resolvers); a kind's model gets its hook
+    from here too, when the kind is first met.
     """
     hook = _lazy_hooks.get(cls)
     if hook is not None or not is_model(cls):
@@ -430,7 +434,7 @@ def _install_resolvers(cls: type[Model]) -> None:
         )
         for name, member in members.items()
     }
-    if lazy and cls.__dict__.get("__getattr__") is not decode_on_first_read:
+    if lazy:
         cls.__getattr__ = decode_on_first_read  # type: ignore[attr-defined]
 
 
