@@ -87,6 +87,10 @@ def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = Tru
     :func:`lazy_hook`) unless ``lazy=False``: the model then keeps ``data``, which must
     not change afterwards (true of what was just parsed, not of a caller's dict).
     """
+    if data.__class__ is dict and not strict and lazy:  # an answer: the commonest case
+        hook = lazy_hook(cls)
+        if hook is not None:
+            return cast(T, hook(data))
     if get_origin(cls) is list:
         if data.__class__ is not list:
             raise SpecDeviation(f"expected an array, got {_json_kind(data)}")
@@ -95,9 +99,6 @@ def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = Tru
     if data.__class__ is not dict:
         raise SpecDeviation(f"expected an object, got {_json_kind(data)}")
     if not strict:
-        hook = lazy_hook(cls) if lazy else None
-        if hook is not None:
-            return cast(T, hook(data))
         return converter.structure(data, cls)  # eager, or a free-form dict[str, Any]
     token = strict_mode.set(True)
     try:
