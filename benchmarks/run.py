@@ -558,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     if official and importlib.util.find_spec("talon_one") is None:
         log(
             "error: the official SDK (module talon_one) is not installed in this Python.\n"
-            "Install it with: pip install -e '.[bench]'  (or pass --clients talon_async,floor)"
+            "Install it with: pip install -e . --group bench  (or pass --clients talon_async,floor)"
         )
         return 2
     needs_server = "throughput" in args.sections or "bulk" in args.sections
@@ -619,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"results written to {path}")
     if "throughput" in results:
         if importlib.util.find_spec("matplotlib") is None:
-            log("no picture: matplotlib is not installed (pip install -e '.[bench]')")
+            log("no picture: matplotlib is not installed (pip install --group bench)")
         else:
             print(f"picture written to {plot.draw(results, path.with_suffix('.png'))}")
     return 0

@@ -7,7 +7,9 @@ prints one JSON object. The clients:
   and decoded into a typed ``IntegrationStateV2``, ``concurrency`` tasks sharing a client;
   each call then reads every effect's typed props, as an integration does.
 * ``floor``: a bare ``aiohttp.ClientSession`` with ``json.dumps``/``json.loads``, no models:
-  what any asyncio client must at least spend.
+  what any asyncio client on the standard library's JSON must at least spend;
+* ``floor_orjson``: the same with ``orjson.dumps``/``orjson.loads``: the true floor, what
+  any asyncio client at all must spend (talon_async encodes and parses with orjson too).
 * ``official``: the official SDK (``talon_one``), synchronous, called from a
   ``ThreadPoolExecutor`` of ``concurrency`` threads sharing one ``ApiClient`` whose urllib3
   pool keeps ``concurrency`` connections.
@@ -33,7 +35,7 @@ from benchmarks.payload import SESSION_ID, request_body
 from benchmarks.servers import cpu_seconds
 
 API_KEY = "bench-api-key-0001"
-CLIENTS = ("talon_async", "floor", "official")
+CLIENTS = ("talon_async", "floor", "floor_orjson", "official")
 
 
 class Window:
@@ -115,9 +117,14 @@ async def _run_talon_async(url: str, concurrency: int, window: Window) -> None:
         await _drive_async(call, concurrency, window)
 
 
-async def _run_floor(url: str, concurrency: int, window: Window) -> None:
+async def _run_floor(
+    url: str, concurrency: int, window: Window, *, fast_json: bool = False
+) -> None:
     import aiohttp
+    import orjson
 
+    dumps = orjson.dumps if fast_json else lambda d: json.dumps(d, separators=(",", ":")).encode()
+    loads = orjson.loads if fast_json else json.loads
     document = request_body()
     headers = {
         "Authorization": f"ApiKey-v1 {API_KEY}",
@@ -128,13 +135,13 @@ async def _run_floor(url: str, concurrency: int, window: Window) -> None:
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def call(index: int) -> None:
-            body = json.dumps(document, separators=(",", ":")).encode()
+            body = dumps(document)
             target = f"{url}/v2/customer_sessions/{SESSION_ID}-{index}"
             async with session.put(target, data=body, headers=headers) as response:
                 raw = await response.read()
                 if response.status != 200:
                     raise RuntimeError(f"status {response.status}")
-            json.loads(raw)
+            loads(raw)
 
         await _drive_async(call, concurrency, window)
 
@@ -207,8 +214,10 @@ def measure(
         import talon_async  # noqa: F401
 
         window = Window(warmup, duration, server_pids)
-        runner = _run_talon_async if client == "talon_async" else _run_floor
-        asyncio.run(runner(url, concurrency, window))
+        if client == "talon_async":
+            asyncio.run(_run_talon_async(url, concurrency, window))
+        else:
+            asyncio.run(_run_floor(url, concurrency, window, fast_json=client == "floor_orjson"))
     return {"client": client, "concurrency": concurrency, **window.result()}
 
 

@@ -21,7 +21,6 @@ import os
 import signal
 import sys
 import time
-import warnings
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -36,9 +35,9 @@ from .models import (
     CouponReservations,
     CustomerProfileIntegrationRequestV2,
     Effect,
+    IntegrationEventV2Request,
     IntegrationRequest,
     NewCustomerSessionV2,
-    NewEvent,
     NewReferral,
     RejectCouponEffectProps,
     SetDiscountEffectProps,
@@ -80,8 +79,8 @@ class Demo:
     def __init__(self, client: TalonClient, *, dry: bool) -> None:
         self.client = client
         self.dry = dry
-        self.step = 0
-        self.failures = 0
+        self.step: int = 0
+        self.failures: int = 0
 
     async def run(self, title: str, call: Callable[[], Awaitable[T]]) -> T | None:
         self.step += 1
@@ -151,20 +150,12 @@ class Demo:
             )
             if referral is not None:
                 print(f"      referral code: {referral.code}")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # trackEvent is v1
-            await self.run(
-                "track event 'viewedPromoPage' (v1)",
-                lambda: client.events.track(
-                    NewEvent(
-                        type="viewedPromoPage",
-                        attributes={},
-                        session_id=SESSION_ID,
-                        profile_id=PROFILE_ID,
-                    ),
-                    dry=dry,
-                ),
-            )
+        await self.run(
+            "track event 'viewedPromoPage'",
+            lambda: client.events.track_v2(
+                IntegrationEventV2Request(type="viewedPromoPage", profile_id=PROFILE_ID), dry=dry
+            ),
+        )
         inventory = await self.run(
             "read the customer's inventory",
             lambda: client.profiles.get_inventory(
@@ -196,7 +187,7 @@ class Demo:
             )
             print(
                 f"      session {closed.customer_session.state}: total {total:.2f}, "
-                f"discounts -{discounts:.2f}, to pay {total - discounts:.2f}"
+                f"discounts {discounts:.2f}, to pay {total - discounts:.2f}"
             )
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import os
 import platform
 import re
+import socket
+import ssl
 import sys
 import time
 import uuid
@@ -297,7 +300,7 @@ def connection_error(
     elif isinstance(exc, asyncio.TimeoutError):
         error_type, reason, sent = TalonTimeoutError, "timed out waiting for the response", True
     elif isinstance(exc, aiohttp.ClientConnectorError):
-        reason, sent = f"cannot connect: {message}", False
+        reason, sent = f"cannot connect: {_why_not_connected(exc, secrets)}", False
     else:
         reason, sent = f"connection failed: {type(exc).__name__}: {message}", True
     return error_type(
@@ -308,6 +311,24 @@ def connection_error(
         cause_type=type(exc).__name__,
         cause_message=message,
     )
+
+
+def _why_not_connected(exc: aiohttp.ClientConnectorError, secrets: Sequence[str]) -> str:
+    """What the system said when connecting failed ("Connection refused", "Name or service
+    not known", a certificate problem), without aiohttp's "Cannot connect to host ...
+    ssl:default" wrapping, which repeats the URL and names TLS settings of http URLs too."""
+    cause: BaseException | None = getattr(exc, "certificate_error", None) or getattr(
+        exc, "os_error", None
+    )
+    if isinstance(cause, OSError) and not isinstance(cause, ssl.SSLError):
+        # A resolver's error has its own numbers: its strerror says it; else errno does.
+        known = cause.strerror if isinstance(cause, socket.gaierror) else None
+        text = known or (os.strerror(cause.errno) if cause.errno else str(cause))
+    else:
+        text = str(cause or exc) or type(cause or exc).__name__
+    for secret in secrets:
+        text = text.replace(secret, "<redacted>")
+    return one_line(text)
 
 
 def decode_success(

@@ -237,23 +237,47 @@ class TalonStatusError(TalonError):
         return self.raw.decode("utf-8", "replace")
 
     def _describe(self) -> str:
-        parts = [f"{self.status} from {self.method} {self.url}"]
-        if self.body is not None and (self.body.message or self.body.errors):
-            if self.body.message:
-                parts.append(one_line(self.body.message))
-            for detail in self.body.errors[:5]:
-                where = detail.source.pointer or detail.source.parameter if detail.source else None
-                text = one_line(": ".join(t for t in (detail.title, detail.details) if t))
-                parts.append(f"{text} ({one_line(where, 100)})" if where else text)
-            if len(self.body.errors) > 5:
-                parts.append(f"and {len(self.body.errors) - 5} more errors")
+        """One sentence: the status, the call, then what the server said, each thing once."""
+        said = _server_said(self.body) if self.body is not None else []
+        if said:
+            what = "; ".join(said)
         elif self.raw.strip():
-            parts.append(f"body: {excerpt(self.raw)}")
+            what = f"body {excerpt(self.raw)}"
         else:
-            parts.append("empty body")
-        if self.request_id:
-            parts.append(f"request id {one_line(self.request_id, 100)}")
-        return " - ".join(parts)
+            what = "empty body"
+        request_id = f" (request id {one_line(self.request_id, 100)})" if self.request_id else ""
+        return f"{self.status} from {self.method} {self.url}: {what}{request_id}"
+
+
+def _server_said(body: ErrorBody) -> list[str]:
+    """The message and the errors of an error body, each text once (Talon.One often repeats
+    its message as the title of an error)."""
+    seen: set[str] = set()
+
+    def new(text: str | None) -> str | None:
+        flat = one_line(text) if text else ""
+        key = flat.casefold().strip(" .:;")
+        if not key or key in seen:
+            return None
+        seen.add(key)
+        return flat
+
+    said = [text for text in (new(body.message),) if text]
+    for index, detail in enumerate(body.errors[:5]):
+        title, details = new(detail.title), new(detail.details)
+        text = ": ".join(part for part in (title, details) if part)
+        if not text:
+            continue
+        where = detail.source.pointer or detail.source.parameter if detail.source else None
+        if where:
+            text += f" ({one_line(where, 100)})"
+        if index == 0 and said and detail.title and title is None:
+            said[-1] += f": {text}"  # the first error's title was the message: go on from it
+        else:
+            said.append(text)
+    if len(body.errors) > 5:
+        said.append(f"and {len(body.errors) - 5} more errors")
+    return said
 
 
 class BadRequestError(TalonStatusError):
@@ -322,9 +346,10 @@ class PaginationError(TalonDecodeError):
 
     def __init__(self, reason: str, *, skip: int) -> None:
         super().__init__(reason)
-        self.skip = skip
-        self.args = (
-            f"the page at skip={skip} of a paged list cannot be followed: {one_line(reason)}",
+        self.skip: int = skip
+        # Its own message: the decoder's frame ("not decoded ...: <empty body>") says nothing.
+        Exception.__init__(
+            self, f"the page at skip={skip} of a paged list cannot be followed: {one_line(reason)}"
         )
 
 

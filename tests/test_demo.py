@@ -31,7 +31,7 @@ def test_demo_runs_against_the_built_in_fake() -> None:
     assert "coupon NOPE-123 rejected (CouponNotFound)" in out
     assert "referral code:" in out
     # 89.90 + 2 x 12.50 + 15.00, and 10% off with the coupon
-    assert "session closed: total 129.90, discounts -12.99, to pay 116.91" in out
+    assert "session closed: total 129.90, discounts 12.99, to pay 116.91" in out
     assert "7 steps in" in out and "0 failed" in out
     assert run.stderr == ""
 
@@ -51,6 +51,10 @@ def test_demo_against_a_deployment_only_sends_dry_runs(capsys: pytest.CaptureFix
     for request in writes:
         assert request.query.get("dry") == "true", request.path
     assert fake.sessions == {} and fake.coupons == {} and fake.referrals == {}
+    # No deprecated v1 operation; no discount is "0.00", not "-0.00".
+    assert [r.path for r in fake.requests if r.path.startswith("/v1/events")] == []
+    assert "/v2/events" in [r.path for r in fake.requests]
+    assert "discounts 0.00, to pay" in out and "-0.00" not in out
 
 
 @pytest.mark.parametrize(

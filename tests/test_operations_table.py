@@ -160,6 +160,6 @@ async def test_an_official_name_calls_its_resource_method() -> None:
 
 @pytest.mark.parametrize("path", list(generate.FILES), ids=lambda path: path.name)
 def test_the_generated_files_are_up_to_date(path: Any) -> None:
-    assert generate.same_code(path.read_text("utf-8"), generate.FILES[path]()), (
+    assert generate.same(path, path.read_text("utf-8"), generate.FILES[path]()), (
         f"{path.name} is out of date with talon_async/operations.py: run python -m tests.generate"
     )

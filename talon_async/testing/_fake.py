@@ -183,7 +183,7 @@ class FakeTalon(Areas):
         self.manager_token = manager_token
         self.host = host
         self.port = port
-        self.faults = Faults()
+        self.faults: Faults = Faults()
         self.requests: list[RecordedRequest] = []
         self._server = HttpServer(
             self,

@@ -44,7 +44,7 @@ class FakeState:
     def __init__(self, *, application_id: int, account_id: int) -> None:
         self.application_id = application_id
         self.account_id = account_id
-        self.lock = threading.RLock()
+        self.lock: threading.RLock = threading.RLock()
         """Held by every handler and seeding method; hold it to read a consistent state."""
         self.clear_state()
 
