@@ -125,12 +125,13 @@ def _decodes_lazily(cls: type[Model], seen: set[type[Model]] | None = None) -> b
         _deferred(a) or any(m not in seen and _decodes_lazily(m, seen) for m in _held_models(a))
         for a in _fields(cls)
     )
-    if outermost:  # within a loop of models, an answer may leave the loop's rest out
+    if outermost:  # inside a loop of models, the answer leaves out what the loop skipped
         _lazy_classes[cls] = found
     return found
 
 
 _lazy_classes: dict[type[Model], bool] = {}
+"""The answers of :func:`_decodes_lazily` so far."""
 
 
 class _Generated:
@@ -174,14 +175,15 @@ class _Generated:
         self.scope[name] = value
         return name
 
-    def compile(self, source: list[str], direction: str) -> Any:
+    def compile(self, source: list[str], direction: str) -> dict[str, Any]:
+        """Compile ``source``; returns the namespace its functions are defined in."""
         code = "\n".join(source) + "\n"
         filename = f"<talon_async {direction} {self.cls.__qualname__}>"
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)  # tracebacks
         if DEBUG_CODEGEN:
             sys.stderr.write(f"# {filename}\n{code}\n")
         exec(compile(code, filename, "exec"), self.scope)
-        return self.scope if direction == "resolvers of" else self.scope["hook"]
+        return self.scope
 
 
 # -- decoding ---------------------------------------------------------------------------
@@ -288,7 +290,7 @@ def _structure_source(gen: _Generated) -> list[str]:
     # optional field's default is None, which is also what ``dict.get`` gives when absent).
     # In a lazy hook a deferred field (see ``_deferred``) that is present stays unset, and
     # the object keeps its JSON in ``_raw``: reading the field calls the class's
-    # ``__getattr__``, which decodes it then (see ``_resolvers``).
+    # ``__getattr__``, which decodes it then (see ``_install_resolvers``).
     cls = gen.cls
     deferred = [i for i, a in enumerate(gen.fields) if gen.lazy and _deferred(a)]
     required = sum(attribute.default is attrs.NOTHING for attribute in gen.fields)
@@ -359,7 +361,8 @@ def _hook(model: type[Model], *, lazy: bool) -> Callable[..., Model]:
 
 def _structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     gen = _Generated(cls)
-    structure: Callable[[Any, Any], Model] = gen.compile(_structure_source(gen), "structure")
+    compiled = gen.compile(_structure_source(gen), "structure")
+    structure: Callable[[Any, Any], Model] = compiled["hook"]
     return structure
 
 
@@ -397,7 +400,7 @@ def lazy_hook(cls: Any) -> Callable[[Any], Model] | None:
                 gen = _Generated(cls, lazy=True)
                 built: Callable[[Any], Model] = gen.compile(
                     _structure_source(gen), "lazy structure"
-                )
+                )["hook"]
                 _unpublished[cls] = built
                 _install_resolvers(cls)
             else:
@@ -542,7 +545,7 @@ def _unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
         "      d.setdefault(k, x)",
         "  return d",
     ]
-    unstructure: Callable[[Model], dict[str, Any]] = gen.compile(source, "unstructure")
+    unstructure: Callable[[Model], dict[str, Any]] = gen.compile(source, "unstructure")["hook"]
     return unstructure
 
 
