@@ -14,7 +14,10 @@ Decode is the ~28 KB ``IntegrationStateV2`` response, from bytes to a typed obje
 * official SDK: what ``update_customer_session_v2`` does with the answer (decode the
   bytes, then ``ApiClient.deserialize``, i.e. ``json.loads`` + ``IntegrationStateV2.from_dict``),
   and, for reference, ``IntegrationStateV2.from_json`` on an already decoded str;
-* ``json.loads`` alone, for orientation: no library can go below it with the stdlib parser.
+* ``json.loads`` and ``orjson.loads`` alone, for orientation: talon_async parses with
+  orjson, so ``orjson.loads`` is what its decoding is compared with;
+* full reads measured as users do them: ``to_json(from_json(raw))`` and
+  ``attrs.asdict(from_json(raw))``, each decoded leniently (lazy) and strictly (eager).
 
 Encode is the 30-item ``IntegrationRequest`` from a typed object to the bytes on the wire:
 
@@ -28,7 +31,10 @@ Encode is the 30-item ``IntegrationRequest`` from a typed object to the bytes on
 
 Each case runs in a loop sized to take ``--min-time`` seconds, repeated ``--repeats``
 times with the garbage collector left on (as in real use); the report gives the median
-and the best per-call time in microseconds. Run as ``python -m benchmarks.codec``.
+and the best per-call time in microseconds, and under ``"ratios"`` the ratios of medians
+the targets are about (see :data:`RATIOS`). Run as ``python -m benchmarks.codec``;
+``--profile`` prints instead where the time of one encode and of one decode + read of
+the effects goes (cProfile over many calls, the top functions by own time).
 """
 
 from __future__ import annotations
@@ -82,8 +88,10 @@ def read_all(value: object) -> None:
 
 def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
     """The callables to time, grouped into "decode" and "encode"."""
+    import attrs
     import orjson
 
+    from talon_async import from_json, to_json
     from talon_async._convert import decode_json, encode, structure
     from talon_async.models import IntegrationRequest, IntegrationStateV2
 
@@ -98,6 +106,7 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
     decoded = structure(decode_json(raw), IntegrationStateV2, strict=True)
     decode: dict[str, Callable[[], object]] = {
         "json.loads": lambda: json.loads(raw),
+        "orjson.loads": lambda: orjson.loads(raw),
         "talon_async": lambda: structure(decode_json(raw), IntegrationStateV2),
         "talon_async + read effects": read_effects,
         "talon_async + read every field": lambda: read_all(
@@ -105,6 +114,14 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
         ),
         "talon_async strict": lambda: structure(decode_json(raw), IntegrationStateV2, strict=True),
         "(walk of a decoded answer)": lambda: read_all(decoded),
+        "to_json(from_json) lazy": lambda: to_json(from_json(IntegrationStateV2, raw)),
+        "to_json(from_json) strict": lambda: to_json(
+            from_json(IntegrationStateV2, raw, strict=True)
+        ),
+        "attrs.asdict(from_json) lazy": lambda: attrs.asdict(from_json(IntegrationStateV2, raw)),
+        "attrs.asdict(from_json) strict": lambda: attrs.asdict(
+            from_json(IntegrationStateV2, raw, strict=True)
+        ),
     }
     encode_cases: dict[str, Callable[[], object]] = {
         "json.dumps": lambda: json.dumps(document, separators=(",", ":")).encode(),
@@ -129,15 +146,62 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
     return {"decode": decode, "encode": encode_cases}
 
 
+RATIOS = {
+    "encode_vs_orjson_dumps": (("encode", "talon_async"), ("encode", "orjson.dumps")),
+    "decode_vs_orjson_loads": (("decode", "talon_async"), ("decode", "orjson.loads")),
+    "read_effects_vs_orjson_loads": (
+        ("decode", "talon_async + read effects"),
+        ("decode", "orjson.loads"),
+    ),
+    "to_json_lazy_vs_strict": (
+        ("decode", "to_json(from_json) lazy"),
+        ("decode", "to_json(from_json) strict"),
+    ),
+    "asdict_lazy_vs_strict": (
+        ("decode", "attrs.asdict(from_json) lazy"),
+        ("decode", "attrs.asdict(from_json) strict"),
+    ),
+}
+"""Ratio name -> (case, case it is divided by), each (group, name); of median times."""
+
+
 def measure(official: bool, min_time: float, repeats: int) -> dict[str, Any]:
-    """Time every case; returns {"decode": {name: timing}, "encode": {...}, sizes}."""
+    """Time every case; returns {"decode": {name: timing}, "encode": {...}, "ratios":
+    {name: ratio}, sizes}."""
     result: dict[str, Any] = {
         "response_bytes": len(response_bytes()),
         "request_bytes": len(json.dumps(request_body(), separators=(",", ":"))),
     }
     for group, funcs in cases(official).items():
         result[group] = {name: time_call(f, min_time, repeats) for name, f in funcs.items()}
+    result["ratios"] = {
+        name: result[top[0]][top[1]]["median_us"] / result[bottom[0]][bottom[1]]["median_us"]
+        for name, (top, bottom) in RATIOS.items()
+    }
     return result
+
+
+def profile(calls: int = 2000, lines: int = 14) -> str:
+    """Where the time of one encode and one decode + read of the effects goes."""
+    import cProfile
+    import io
+    import pstats
+
+    found = cases(official=False)
+    out = io.StringIO()
+    for title, func in (
+        ("encode", found["encode"]["talon_async"]),
+        ("decode + read effects", found["decode"]["talon_async + read effects"]),
+    ):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(calls):
+            func()
+        profiler.disable()
+        out.write(f"== {title}: {calls} calls, top functions by own time ==\n")
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(lines)
+    return out.getvalue()
 
 
 def main() -> None:
@@ -145,7 +209,11 @@ def main() -> None:
     parser.add_argument("--official", action="store_true", help="include the official SDK")
     parser.add_argument("--min-time", type=float, default=0.3, help="seconds per repeat")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="print where the time goes")
     args = parser.parse_args()
+    if args.profile:
+        print(profile())
+        return
     print(json.dumps(measure(args.official, args.min_time, args.repeats)))
 
 

@@ -31,12 +31,20 @@ def test_every_model_builds_its_hooks(model: type[Model]) -> None:
     converter.get_structure_hook(model)  # strict decoding (and lenient of a caller's dict)
     converter.get_unstructure_hook(model)
     lazy_hook(model)  # lenient decoding of answers
-    holding = {
+    # Left to their first read: the fields holding models that hold models (not a kind's).
+    deferred = {
         field.name
         for field in attrs.fields(model)
-        if KIND in field.metadata or _holds_models(field.type)
+        if KIND not in field.metadata
+        and any(
+            _holds_models(inner.type)
+            for held in _models_in(field.type)
+            for inner in attrs.fields(held)
+        )
     }
-    assert set(model.__dict__["_talon_resolvers"]) == holding
+    assert set(model.__dict__.get("_talon_resolvers", {})) == deferred
+    # Only a class with such fields has a __getattr__ (which slows every read of a field).
+    assert hasattr(model, "__getattr__") == bool(deferred)
     # Each runs: an empty object, strictly and leniently, every field read.
     try:
         structure({}, model, strict=True)
@@ -48,17 +56,21 @@ def test_every_model_builds_its_hooks(model: type[Model]) -> None:
     assert decoded.extra_fields == {"unknown": 1}
 
 
-def _holds_models(hint: object) -> bool:
+def _models_in(hint: object) -> list[type[Model]]:
     if isinstance(hint, type) and issubclass(hint, Model):
-        return True
-    return any(_holds_models(arg) for arg in getattr(hint, "__args__", ()))
+        return [hint]
+    return [model for arg in getattr(hint, "__args__", ()) for model in _models_in(arg)]
+
+
+def _holds_models(hint: object) -> bool:
+    return bool(_models_in(hint))
 
 
 DEBUG = (
     "from talon_async import from_json, to_json\n"
-    "from talon_async.models import CartItem\n"
-    'item = b\'{"sku": "A", "quantity": 1, "product": {"name": "p"}}\'\n'
-    "to_json(from_json(CartItem, item))\n"
+    "from talon_async.models import NewCustomerSessionV2\n"
+    'session = b\'{"cartItems": [{"sku": "A", "quantity": 1, "product": {"name": "p"}}]}\'\n'
+    "to_json(from_json(NewCustomerSessionV2, session))\n"
 )
 
 
@@ -75,8 +87,9 @@ def test_the_debug_switch_prints_each_generated_hook() -> None:
 
     printed = run(TALON_ASYNC_DEBUG_CODEGEN="1")
     for header in (
-        "# <talon_async lazy structure CartItem>\ndef hook(o, _=None):\n",
-        "# <talon_async resolve product of CartItem>\ndef hook(o):\n",
+        "# <talon_async lazy structure NewCustomerSessionV2>\ndef hook(o, _=None):\n",
+        "# <talon_async resolvers of NewCustomerSessionV2>\ndef cart_items(o):\n",
+        "# <talon_async structure CartItem>\ndef hook(o, _=None):\n",
         "# <talon_async unstructure CartItem>\ndef hook(i):\n",
     ):
         assert header in printed
@@ -86,3 +99,26 @@ def test_the_debug_switch_prints_each_generated_hook() -> None:
         [sys.executable, "-c", DEBUG], env=environment, capture_output=True, text=True, check=True
     )
     assert done.stderr == ""
+
+
+KINDS = (
+    "from talon_async import from_json\n"
+    "from talon_async.models import Effect\n"
+    'effect = b\'{"campaignId": 1, "rulesetId": 2, "ruleIndex": 0, "ruleName": "r", '
+    '"effectType": "setDiscount", "props": {"name": "10%", "value": 10}}\'\n'
+    "for strict in (False, True):\n"
+    "    assert from_json(Effect, effect, strict=strict).props.value == 10\n"
+)
+
+
+def test_a_kinds_hook_is_built_when_the_kind_is_first_met() -> None:
+    # A fresh process compiles the hooks of the effect types its answers hold, not all.
+    printed = subprocess.run(
+        [sys.executable, "-c", KINDS],
+        env={**os.environ, "TALON_ASYNC_DEBUG_CODEGEN": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    assert "# <talon_async structure SetDiscountEffectProps>" in printed
+    assert "EffectProps>" not in printed.replace("SetDiscountEffectProps>", "")

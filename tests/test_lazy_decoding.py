@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
 from talon_async._convert import decode_json, structure
 from talon_async.models import IntegrationStateV2
@@ -138,6 +139,24 @@ def test_a_fully_read_answer_keeps_no_json() -> None:
     models = _read_every_field(state, [])
     assert len(models) > 30
     assert [type(m).__name__ for m in models if _holds_json(m)] == []
+
+
+def test_what_holds_only_flat_models_is_decoded_at_once() -> None:
+    # Deferring a field pays off when what it holds is large; a flat model (and an
+    # effect's props, one model) costs less to decode at once than to defer.
+    from talon_async.models import EFFECT_PROPS_TYPES, CartItem
+
+    state = structure(decode_json(STATE.read_bytes()), IntegrationStateV2)
+    with pytest.raises(AttributeError):
+        object.__getattribute__(state, "effects")  # a list of effects: deferred
+    assert state.effects
+    for effect in state.effects:
+        props = object.__getattribute__(effect, "props")  # decoded with the effect
+        assert isinstance(props, EFFECT_PROPS_TYPES[effect.effect_type])
+        assert not _holds_json(effect)
+    item = structure({"sku": "A", "quantity": 1, "product": {"name": "p"}}, CartItem)
+    assert object.__getattribute__(item, "product").name == "p"
+    assert not _holds_json(item)
 
 
 def test_a_model_with_nothing_left_to_decode_keeps_no_json() -> None:

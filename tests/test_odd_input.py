@@ -30,6 +30,10 @@ from .all_models import every_model
 from .conftest import RecordingServer
 
 
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
 def nested(depth: int) -> Any:
     """A free-form value ``depth`` objects deep."""
     value: Any = 1
@@ -98,6 +102,21 @@ CASES: dict[str, tuple[Any, type[Exception], str]] = {
         CartItem(sku="A", quantity=1, extra_fields=[1]),  # type: ignore[arg-type]
         TypeError,
         r"CartItem\.extra_fields: expected a mapping, got list",
+    ),
+    "NaN among plain attributes": (
+        session(attributes={"a": "x", "b": 1, "c": float("nan")}),
+        ValueError,
+        r"NewCustomerSessionV2\.attributes\['c'\]: nan cannot be sent as JSON",
+    ),
+    "a naive datetime among plain attributes": (
+        session(attributes={"a": "x", "when": datetime(2024, 3, 1)}),
+        ValueError,
+        r"NewCustomerSessionV2\.attributes\['when'\]: datetime 2024-03-01T00:00:00 has no",
+    ),
+    "an enum among plain attributes (orjson would write its value)": (
+        session(attributes={"a": "x", "level": Level.HIGH}),
+        TypeError,
+        r"NewCustomerSessionV2\.attributes\['level'\]: expected a JSON value, got Level",
     ),
     "NaN in extra fields": (
         CartItem(sku="A", quantity=1, extra_fields={"x": float("nan")}),

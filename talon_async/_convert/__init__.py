@@ -18,8 +18,11 @@ The two directions treat a mismatch differently:
   ``from_json(..., strict=True)``) it raises :class:`SpecDeviation` naming the field.
   Unknown members, new enum values and new effect types are not deviations.
 
-Lenient decoding is lazy: a field holding models is decoded when first read, once, from
-any number of threads; the object lets go of its JSON when nothing is left to decode.
+Lenient decoding is lazy: a field holding models that hold models (the effects of an
+answer, its session with the cart) is decoded when first read, once, from any number of
+threads; the object lets go of its JSON when nothing is left to decode. What holds only
+flat models (a cart item's product and prices, an effect's props) is decoded at once,
+which costs less than deferring it when it is read.
 
 The work is split by job: ``_decode`` (received values), ``_encode`` (values to send)
 and ``_hooks`` (the generated code; ``TALON_ASYNC_DEBUG_CODEGEN=1`` prints it). This
@@ -84,6 +87,10 @@ def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = Tru
     :func:`lazy_hook`) unless ``lazy=False``: the model then keeps ``data``, which must
     not change afterwards (true of what was just parsed, not of a caller's dict).
     """
+    if data.__class__ is dict and not strict and lazy:  # an answer: the commonest case
+        hook = lazy_hook(cls)
+        if hook is not None:
+            return cast(T, hook(data))
     if get_origin(cls) is list:
         if data.__class__ is not list:
             raise SpecDeviation(f"expected an array, got {_json_kind(data)}")
@@ -92,9 +99,6 @@ def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = Tru
     if data.__class__ is not dict:
         raise SpecDeviation(f"expected an object, got {_json_kind(data)}")
     if not strict:
-        hook = lazy_hook(cls) if lazy else None
-        if hook is not None:
-            return cast(T, hook(data))
         return converter.structure(data, cls)  # eager, or a free-form dict[str, Any]
     token = strict_mode.set(True)
     try:

@@ -64,6 +64,14 @@ def missing(where: str, member: str) -> None:
     _report(where, problem)
 
 
+def absent(o: dict[str, Any], member: str, where: str, expected: str | None) -> None:
+    """A required member that is null (``expected`` None: null is allowed) or missing."""
+    if member not in o:
+        missing(where, member)
+    elif expected is not None:
+        deviation(where, expected, None)
+
+
 def _report(where: str, problem: str) -> None:
     if where not in reported:
         reported.add(where)

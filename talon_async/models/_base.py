@@ -18,8 +18,8 @@ Conventions (the converter in ``talon_async._convert`` relies on them):
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from attrs import define, field
 
@@ -46,16 +46,21 @@ def kind_of(member: str, models: Mapping[str, type[Model]], *, inside: bool = Fa
 class _Decoded:
     """Where a decoded model keeps the JSON object it came from.
 
-    Lenient decoding (answers of the API, ``from_json``) leaves each field that holds
-    models unset until it is first read: ``__getattr__``, which Python calls only for an
-    attribute not found, decodes it then from ``_raw`` and stores it in its slot, so
-    later reads cost nothing extra. Models built in code never reach it.
+    Lenient decoding (answers of the API, ``from_json``) leaves a field unset when the
+    models it holds hold models themselves (a list of effects, a session with its cart):
+    it is decoded from ``_raw``, the object's JSON, the first time it is read, and stored
+    in its slot, so later reads cost nothing extra. Models built in code never leave a
+    field unset.
+
+    Reading an unset slot is what calls ``__getattr__``. The converter gives that hook
+    (:func:`decode_on_first_read`) only to the classes with such fields, when it builds
+    their hooks: a class defining ``__getattr__`` makes every read of every field of its
+    objects slower, decoded or built in code.
 
     The class's ``_talon_resolvers`` (set by the converter) maps each such field to its
-    JSON member, the function decoding it, and the members of the other such fields.
-    ``_raw`` is the JSON object until a first field is stored, then (the object, the
-    members still to decode), and it is dropped when none is left: a fully read answer
-    holds no JSON.
+    :data:`Resolver`. ``_raw`` is the JSON object until a first field is stored, then (the
+    object, the members still to decode), and it is dropped when none is left: a fully
+    read answer holds no JSON.
 
     Threads may read the same object at once: fields are stored under a lock, each once
     (a thread that decoded a field too returns the stored value instead of its own).
@@ -63,44 +68,53 @@ class _Decoded:
 
     __slots__ = ("_raw",)
 
-    if not TYPE_CHECKING:  # type checkers must keep telling a misspelt attribute apart
+    _talon_resolvers: ClassVar[dict[str, Resolver]]
 
-        def __getattr__(self, name: str) -> Any:
-            resolvers = type(self).__dict__.get("_talon_resolvers")
-            lazy = None if resolvers is None else resolvers.get(name)
-            if lazy is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            try:
-                kept = _get(self, "_raw")
-            except AttributeError:  # all decoded meanwhile (or set in code, then deleted)
+
+Resolver = tuple[str, Callable[[Any, Any], None], Callable[[Any], Any], tuple[str, ...]]
+"""Of a field decoded when first read: its JSON member, its slot's ``__set__``, the
+function decoding it from the JSON, and the members of the other such fields."""
+
+
+def decode_on_first_read(self: Any, name: str) -> Any:
+    """``__getattr__`` of a model class with fields decoded when first read (see
+    :class:`_Decoded`): decodes the field ``name`` and stores it."""
+    resolvers = type(self).__dict__.get("_talon_resolvers")
+    lazy = None if resolvers is None else resolvers.get(name)
+    if lazy is None:
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    member, store, decode, others = lazy
+    try:
+        kept = _get(self, "_raw")
+    except AttributeError:  # every field stored meanwhile (or this one set, then deleted)
+        return _get(self, name)
+    value = decode(kept if kept.__class__ is dict else kept[0])
+    _storing.acquire()
+    try:
+        try:
+            kept = _get(self, "_raw")
+        except AttributeError:  # the last one stored meanwhile
+            return _get(self, name)
+        if kept.__class__ is dict:  # the first one stored
+            left = {m for m in others if kept.get(m) is not None}
+            if left:
+                _set(self, "_raw", (kept, left))
+        else:
+            left = kept[1]
+            if member not in left:  # another thread stored it meanwhile: the same for all
                 return _get(self, name)
-            member, resolve, others = lazy
-            value = resolve(kept if kept.__class__ is dict else kept[0])
-            _storing.acquire()
-            try:
-                try:
-                    kept = _get(self, "_raw")
-                except AttributeError:  # the last field was stored meanwhile
-                    return _get(self, name)
-                if kept.__class__ is dict:  # the first field stored
-                    left = others and {m for m in others if kept.get(m) is not None}
-                    if left:
-                        _set(self, "_raw", (kept, left))
-                else:
-                    left = kept[1]
-                    if member not in left:  # stored meanwhile
-                        return _get(self, name)
-                    left.discard(member)
-                _set(self, name, value)
-                if not left:
-                    object.__delattr__(self, "_raw")
-            finally:
-                _storing.release()
-            return value
+            left.discard(member)
+        store(self, value)
+        if not left:
+            _forget(self)
+    finally:
+        _storing.release()
+    return value
 
 
 _get = object.__getattribute__
 _set = object.__setattr__
+_forget = _Decoded._raw.__delete__  # type: ignore[attr-defined]
 _storing = threading.Lock()
 """Held while a lazily decoded field is stored (never while one is decoded)."""
 
