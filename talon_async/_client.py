@@ -168,6 +168,11 @@ class TalonClient(OfficialNames):
         return self._transport.base_url
 
     @property
+    def auth(self) -> tuple[AuthStrategy, ...]:
+        """The client's auth strategies, in the order given (their reprs show no secret)."""
+        return self._transport.auth
+
+    @property
     def closed(self) -> bool:
         """True once :meth:`aclose` was called."""
         return self._transport.closed

@@ -412,6 +412,10 @@ class Transport:
         self._closed = False
 
     @property
+    def auth(self) -> tuple[AuthStrategy, ...]:
+        return self._auth
+
+    @property
     def closed(self) -> bool:
         return self._closed
 

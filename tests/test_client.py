@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 import talon_async
-from talon_async import ApiKeyV1, ClientClosedError, TalonClient
+from talon_async import ApiKeyV1, Bearer, ClientClosedError, TalonClient
 
 from .conftest import RecordingServer
 
@@ -171,3 +171,9 @@ def test_aiohttp_loads_with_the_first_client_not_with_the_package() -> None:
         "assert 'aiohttp' in sys.modules, 'not imported by the client'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+
+
+def test_the_auth_strategies_are_readable_in_the_order_given() -> None:
+    key, token = ApiKeyV1("k"), Bearer("t")
+    assert TalonClient("https://acme.talon.one", auth=key).auth == (key,)
+    assert TalonClient("https://acme.talon.one", auth=[token, key]).auth == (token, key)

@@ -62,7 +62,7 @@ class JobError(ValueError):
 
     def __init__(self, path: str, problems: Sequence[LineProblem]) -> None:
         self.path = path
-        self.problems = tuple(problems)
+        self.problems: tuple[LineProblem, ...] = tuple(problems)
         shown = "\n".join(f"  {problem}" for problem in self.problems[:MAX_SHOWN])
         more = len(self.problems) - MAX_SHOWN
         tail = f"\n  ... and {more} more" if more > 0 else ""

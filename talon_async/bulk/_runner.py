@@ -4,7 +4,7 @@ failures, a graceful stop and the summary.
 The same executor runs a whole job in one process (:func:`run_job`, with a checkpoint
 file) and one chunk of it in a taskiq worker (with its marks in Redis): it is handed the
 calls in file order, runs those of one key one at a time and in that order, those of
-different keys in parallel, and tells a :class:`Ledger` before and after each call.
+different keys in parallel, and tells a :class:`CallRecord` before and after each call.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from ._job import JobError, JobLine, LineError, LineProblem, parse_line, read_li
 from ._progress import Progress, duration
 
 __all__ = [
+    "CallRecord",
     "Checkpoint",
     "CheckpointError",
     "Executor",
     "JobFile",
     "JobRunning",
-    "Ledger",
     "Pace",
     "Summary",
     "check_job",
@@ -161,9 +161,7 @@ def other_target(found: str, wanted: str) -> str:
 
 async def client_fingerprint(client: TalonClient) -> str:
     """The :func:`fingerprint` of the deployment and credentials ``client`` calls."""
-    # TalonClient has no public accessor for its auth strategies (yet).
-    strategies: tuple[AuthStrategy, ...] = client._transport._auth
-    return await fingerprint(client.base_url, strategies)
+    return await fingerprint(client.base_url, client.auth)
 
 
 # -- pacing -----------------------------------------------------------------------------------
@@ -248,7 +246,7 @@ def error_record(error: BaseException) -> dict[str, Any]:
     }
 
 
-class Ledger(Protocol):
+class CallRecord(Protocol):
     """Where the executor records each call: before sending it, and once it is answered.
 
     ``started`` returns False when the line must not be sent (it was finished meanwhile,
@@ -263,17 +261,17 @@ class Ledger(Protocol):
 class Executor:
     """Runs calls with at most ``concurrency`` in flight; calls of one key one at a time,
     in the order they were submitted. A failed call is recorded as failed; an error of
-    the ledger stops the executor and is raised by :meth:`submit` or :meth:`drain`.
+    the call record stops the executor and is raised by :meth:`submit` or :meth:`drain`.
 
     ``job`` names the job (its content hash): the idempotency keys derive from it.
-    ``pace`` spaces the calls (the workers' ledger paces instead, in the Redis script that
+    ``pace`` spaces the calls (the workers' call record paces instead, in the Redis script that
     marks a line started); ``on_429`` is told of each 429 answer (default: the pace).
     """
 
     def __init__(
         self,
         client: TalonClient,
-        ledger: Ledger,
+        record: CallRecord,
         *,
         concurrency: int,
         job: str,
@@ -283,7 +281,7 @@ class Executor:
         if type(concurrency) is not int or concurrency < 1:
             raise ValueError(f"concurrency must be an int of at least 1, got {concurrency!r}")
         self._client = client
-        self._ledger = ledger
+        self._record = record
         self._job = job
         self._pace = pace
         throttled = on_429 if on_429 is not None else pace.throttled if pace else None
@@ -342,15 +340,15 @@ class Executor:
                 await self._pace.wait()
                 if self.stopping:
                     return
-            if not await self._ledger.started(call.line):
+            if not await self._record.started(call.line):
                 return
             options: dict[str, Any] = {} if self._retry is None else {"retry": self._retry}
             try:
                 await call.send(self._client, job=self._job, **options)
             except Exception as error:  # every failure of a call is an outcome of its line
-                await self._ledger.failed(call.line, error_record(error))
+                await self._record.failed(call.line, error_record(error))
             else:
-                await self._ledger.done(call.line)
+                await self._record.done(call.line)
 
     def stop(self) -> None:
         """Start no more calls; those in flight go on (see :meth:`drain`)."""
@@ -358,7 +356,7 @@ class Executor:
 
     async def drain(self, grace: float = STOP_GRACE) -> None:
         """Wait for every call submitted; once :meth:`stop` is called, for the calls in
-        flight only, at most ``grace`` seconds, then cut the rest. Raises the ledger's
+        flight only, at most ``grace`` seconds, then cut the rest. Raises the call record's
         error if there was one."""
         try:
             if self._tasks and not self.stopping:

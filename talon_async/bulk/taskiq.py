@@ -102,7 +102,7 @@ DEFAULT_RECLAIM_AFTER = 60.0
 DEAD_LETTERS_KEPT = 1000
 """Entries kept in a queue's dead-letter list (``<queue>:dead``), newest first."""
 
-logger = logging.getLogger("talon_async.bulk")
+logger: logging.Logger = logging.getLogger("talon_async.bulk")
 T = TypeVar("T")
 
 
@@ -199,12 +199,12 @@ class BulkStreamBroker(AsyncBroker):
         max_connections: int = 64,
     ) -> None:
         super().__init__()
-        self.queue_name = queue
-        self.consumer_group_name = queue
-        self.dead_letters = f"{queue}:dead"
-        self.consumer_name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.reclaim_after = reclaim_after
-        self.redis = _redis(url, max_connections)
+        self.queue_name: str = queue
+        self.consumer_group_name: str = queue
+        self.dead_letters: str = f"{queue}:dead"
+        self.consumer_name: str = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.reclaim_after: float = reclaim_after
+        self.redis: Redis = _redis(url, max_connections)
         self._block = max(100, min(2000, int(reclaim_after * 500)))
         self._group_ready = False
 
@@ -579,7 +579,7 @@ class _Lease:
                 logger.warning("lease %s not released: %s", self.key, error)
 
 
-class _RedisLedger:
+class _RedisCallRecord:
     """The executor's marks, in Redis, through the scripts above. A Redis outage is
     waited out: before a call while the lease holds, after a call (its answer is the
     truth, lease or not) for as long again; past that the task stops
@@ -707,13 +707,13 @@ async def _run_chunk(worker: WorkerState, job_id: str, run: str, chunk: int) -> 
     lease = _Lease(redis, keys.lease(chunk), worker.lease, outage)
     if not await outage.run(lease.acquire):
         return False  # held by a live task: it finishes the chunk
-    ledger = _RedisLedger(keys, lease, run, outage)
+    record = _RedisCallRecord(keys, lease, run, outage)
     executor = Executor(
         worker.client,
-        ledger,
+        record,
         concurrency=worker.concurrency,
         job=meta[b"digest"].decode(),
-        on_429=ledger.throttled,
+        on_429=record.throttled,
     )
     stopper = asyncio.ensure_future(stop_on(worker.stopping, executor))
     try:
@@ -727,7 +727,7 @@ async def _run_chunk(worker: WorkerState, job_id: str, run: str, chunk: int) -> 
             try:
                 call = read_line(number, lines[str(number).encode()], dry=dry, checked=True)
             except LineError as error:  # a worker running another version of the library
-                await ledger.failed(number, error_record(error))
+                await record.failed(number, error_record(error))
                 continue
             if not await executor.submit(call):
                 break
