@@ -17,6 +17,12 @@ of whole commands (checking the job, the checkpoint or Redis marks included):
 
 Run in a fresh process (``python -m benchmarks.bulk --url URL ...``): prints one JSON
 object. The server answers every request alike (nginx, or the aiohttp fallback).
+
+With ``--rate N/s`` the job runs as against a real deployment: the server (``--url``)
+answers after a fixed delay and refuses with 429 what goes beyond its rate, the bulk
+commands get ``--rate N/s`` and ``--concurrency`` calls in flight, the official SDK's
+threads wait out a 429's ``Retry-After`` and send again (which a program using it must
+code itself), and each mode reports the 429 answers it caused (the server's ``/_stats``).
 """
 
 from __future__ import annotations
@@ -81,9 +87,10 @@ def _timed(process: subprocess.Popen[str], started: float) -> float:
     return time.perf_counter() - started
 
 
-def one_process(job: Path, url: str) -> float:
+def one_process(job: Path, url: str, pacing: list[str]) -> float:
     started = time.perf_counter()
-    return _timed(_talon("bulk", "run", str(job), "--concurrency", str(THREADS), url=url), started)
+    command = ("bulk", "run", str(job), "--concurrency", str(THREADS), *pacing)
+    return _timed(_talon(*command, url=url), started)
 
 
 def redis_server(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -112,9 +119,9 @@ def redis_server(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, f"redis://127.0.0.1:{port}/0"
 
 
-def two_workers(job: Path, url: str, redis_url: str) -> float:
+def two_workers(job: Path, url: str, redis_url: str, pacing: list[str], in_flight: int) -> float:
     workers = [
-        _talon("worker", "--broker", redis_url, "--concurrency", str(THREADS // 2), url=url)
+        _talon("worker", "--broker", redis_url, "--concurrency", str(in_flight), url=url)
         for _ in range(2)
     ]
     try:
@@ -122,11 +129,20 @@ def two_workers(job: Path, url: str, redis_url: str) -> float:
             assert worker.stdout is not None
             worker.stdout.readline()
         started = time.perf_counter()
-        return _timed(_talon("bulk", "run", str(job), "--broker", redis_url, url=url), started)
+        command = ("bulk", "run", str(job), "--broker", redis_url, *pacing)
+        return _timed(_talon(*command, url=url), started)
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
             worker.communicate(timeout=30)
+
+
+def _refused(url: str) -> int:
+    """How many requests the rate-limited server has answered 429 so far."""
+    from urllib.request import urlopen
+
+    with urlopen(f"{url}/_stats") as answer:
+        return int(json.load(answer)["refused"])
 
 
 def update_many(url: str, profiles: int) -> float:
@@ -157,6 +173,7 @@ def update_many(url: str, profiles: int) -> float:
 
 def official(url: str, profiles: int, per_line: int) -> float:
     import talon_one
+    from talon_one.exceptions import ApiException
 
     configuration = talon_one.Configuration(host=url, api_key={"api_key_v1": API_KEY})
     configuration.api_key_prefix = {"api_key_v1": "ApiKey-v1"}
@@ -169,7 +186,14 @@ def official(url: str, profiles: int, per_line: int) -> float:
         body = talon_one.MultipleCustomerProfileIntegrationRequest.from_dict(
             {"customerProfiles": batch}
         )
-        api.update_customer_profiles_v2(body, silent="yes")
+        while True:
+            try:
+                api.update_customer_profiles_v2(body, silent="yes")
+                return
+            except ApiException as error:
+                if error.status != 429:
+                    raise
+                time.sleep(float((error.headers or {}).get("Retry-After", 1)))
 
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(send, range(0, profiles, per_line)))
@@ -182,23 +206,37 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=200_000)
     parser.add_argument("--per-line", type=int, default=1000)
     parser.add_argument("--official", action="store_true")
+    parser.add_argument("--rate", help="N/s: the server's rate (see above); 10%% under it for jobs")
     args = parser.parse_args()
+    pacing: list[str] = []
+    in_flight = THREADS // 2
+    if args.rate:
+        server_rate = float(args.rate.removesuffix("/s"))
+        pacing = ["--rate", f"{server_rate * 0.9:g}/s", "--concurrency", "32"]
+        in_flight = 32
     folder = Path(tempfile.mkdtemp(prefix="talon-bench-bulk-"))
     try:
         job = folder / "profiles.jsonl"
         lines = write_job(job, args.profiles, args.per_line)
-        seconds = {
-            "update_many_v2": update_many(args.url, args.profiles),
-            "one process": one_process(job, args.url),
-        }
+        seconds: dict[str, float] = {}
+        refused: dict[str, int] = {}
         redis, redis_url = redis_server(folder)
+        modes = {
+            "update_many_v2": lambda: update_many(args.url, args.profiles),
+            "one process": lambda: one_process(job, args.url, pacing),
+            "2 workers": lambda: two_workers(job, args.url, redis_url, pacing, in_flight),
+        }
+        if args.official:
+            modes["official SDK"] = lambda: official(args.url, args.profiles, args.per_line)
         try:
-            seconds["2 workers"] = two_workers(job, args.url, redis_url)
+            for mode, run in modes.items():
+                before = _refused(args.url) if args.rate else 0
+                seconds[mode] = run()
+                if args.rate:
+                    refused[mode] = _refused(args.url) - before
         finally:
             redis.terminate()
             redis.wait(10)
-        if args.official:
-            seconds["official SDK"] = official(args.url, args.profiles, args.per_line)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(
@@ -209,6 +247,8 @@ def main() -> None:
                 "lines": lines,
                 "seconds": seconds,
                 "profiles_per_second": {k: args.profiles / v for k, v in seconds.items()},
+                "rate": args.rate,
+                "refused_429": refused,
             }
         )
     )

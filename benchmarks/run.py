@@ -27,15 +27,22 @@ from benchmarks import imports, payload, plot, servers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("codec", "imports", "throughput", "memory", "bulk")
-SMOKE_SECTIONS = ("codec", "imports", "throughput", "memory")
+SECTIONS = ("codec", "imports", "coldstart", "throughput", "memory", "bulk")
+SMOKE_SECTIONS = ("codec", "imports", "coldstart", "throughput", "memory")
 """What ``--smoke`` runs unless ``--sections`` says otherwise (bulk needs redis-server)."""
-ALL_CLIENTS = ("talon_async", "floor", "official")
+ALL_CLIENTS = ("talon_async", "floor_orjson", "floor", "official")
 
 TARGETS = {
     "throughput_vs_official": 3.0,  # talon_async / official at concurrency 64, at least
-    "throughput_vs_floor": 0.95,  # talon_async / floor at every concurrency, at least
+    "throughput_vs_floor": 0.95,  # talon_async / floor (stdlib json) at every concurrency
     "p99_vs_floor": 1.25,  # p99 latency talon_async / floor at concurrency 64, at most
+    "throughput_vs_floor_orjson": 0.85,  # / the true floor (orjson), every concurrency
+    "p99_vs_floor_orjson": 1.15,  # p99 / the true floor's, every concurrency, at most
+    "first_answer_vs_floor": 1.3,  # fresh process to first decoded answer, at most
+    "encode_vs_orjson_dumps": 3.0,  # encode / orjson.dumps of the plain dict, at most
+    "read_effects_vs_orjson_loads": 1.5,  # decode + read effects' props / orjson.loads
+    "to_json_lazy_vs_strict": 1.1,  # to_json(from_json(raw)) lazy / eager, at most
+    "asdict_lazy_vs_strict": 1.1,  # attrs.asdict(from_json(raw)) lazy / eager, at most
     "decode_vs_json_loads": 1.2,  # decode time talon_async / json.loads of the same bytes
     "decode_vs_official": 0.5,  # talon_async / official SDK decode time, at most
     "import_vs_dependencies": 1.5,  # import talon_async / its runtime dependencies, at most
@@ -125,7 +132,7 @@ def summarize_throughput(runs: list[dict[str, Any]]) -> dict[str, Any]:
         if mine is None:
             continue
         entry: dict[str, float | None] = {}
-        for other in ("official", "floor"):
+        for other in ("official", "floor", "floor_orjson"):
             theirs = table.get(f"{other}@{level}")
             if theirs is None:
                 continue
@@ -183,6 +190,18 @@ def run_throughput(args: argparse.Namespace, body: bytes) -> dict[str, Any]:
     return summary
 
 
+def run_coldstart(args: argparse.Namespace, body: bytes) -> dict[str, Any]:
+    """Fresh processes to their first decoded answer, talon_async and the true floor."""
+    server = servers.start_nginx(body) if args.server == "nginx" else servers.start_aiohttp(body)
+    log(f"coldstart: {args.coldstart_pairs} pairs of fresh processes, server {server.label}")
+    try:
+        result = child("coldstart", "--url", server.url, "--pairs", str(args.coldstart_pairs))
+    finally:
+        server.stop()
+    result["server"] = server.label
+    return result
+
+
 def run_memory(args: argparse.Namespace, body: bytes) -> dict[str, Any]:
     server = servers.start_aiohttp(body, hold=True)
     log(f"memory: hold server {server.label} at {server.url}, {args.inflight} in flight")
@@ -237,7 +256,39 @@ def run_bulk(args: argparse.Namespace) -> dict[str, Any]:
             for mode in modes
         },
         "runs": runs,
+        "latency": run_bulk_latency(args, flags),
     }
+
+
+BULK_DELAY = 0.030
+"""Seconds the rate-limited server takes to answer: a deployment's latency."""
+BULK_RATE = 100
+"""Requests per second the rate-limited server answers; it refuses more with 429."""
+
+
+def run_bulk_latency(args: argparse.Namespace, flags: list[str]) -> dict[str, Any]:
+    """The same job against a server that answers in 30 ms and allows 100 requests a
+    second: jobs paced with ``--rate`` (10 % under the limit), and the official SDK."""
+    server = servers.start_aiohttp(b"{}", delay=BULK_DELAY, rate=BULK_RATE)
+    profiles = args.bulk_profiles // 10
+    log(f"bulk: {server.label}, {profiles} profiles, 100 per request")
+    try:
+        result = child(
+            "bulk",
+            "--url",
+            server.url,
+            "--profiles",
+            str(profiles),
+            "--per-line",
+            "100",
+            "--rate",
+            f"{BULK_RATE}/s",
+            *flags,
+        )
+    finally:
+        server.stop()
+    result["server"] = server.label
+    return result
 
 
 def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -274,7 +325,23 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
                 entry["vs_floor"],
                 TARGETS["throughput_vs_floor"],
                 True,
-                f"req/s talon_async / plain aiohttp, concurrency {level}",
+                f"req/s talon_async / aiohttp + json, concurrency {level}",
+            )
+    for level, entry in all_ratios.items():
+        if "vs_floor_orjson" in entry:
+            add(
+                f"throughput_vs_floor_orjson@{level}",
+                entry["vs_floor_orjson"],
+                TARGETS["throughput_vs_floor_orjson"],
+                True,
+                f"req/s talon_async / aiohttp + orjson (the true floor), concurrency {level}",
+            )
+            add(
+                f"p99_vs_floor_orjson@{level}",
+                entry["p99_vs_floor_orjson"],
+                TARGETS["p99_vs_floor_orjson"],
+                False,
+                f"p99 latency talon_async / the true floor's, concurrency {level}",
             )
     if "p99_vs_floor" in ratios:
         add(
@@ -300,6 +367,24 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             TARGETS["decode_vs_official"],
             False,
             "decode time talon_async / official SDK",
+        )
+    codec_ratios = results.get("codec", {}).get("ratios", {})
+    for key, detail in (
+        ("encode_vs_orjson_dumps", "encode time talon_async / orjson.dumps of the plain dict"),
+        ("read_effects_vs_orjson_loads", "decode + read every effect's props / orjson.loads"),
+        ("to_json_lazy_vs_strict", "to_json(from_json(raw)), lenient (lazy) / strict (eager)"),
+        ("asdict_lazy_vs_strict", "attrs.asdict(from_json(raw)), lenient / strict"),
+    ):
+        if key in codec_ratios:
+            add(key, codec_ratios[key], TARGETS[key], False, detail)
+    cold = results.get("coldstart")
+    if cold:
+        add(
+            "first_answer_vs_floor",
+            cold["ratio"],
+            TARGETS["first_answer_vs_floor"],
+            False,
+            "fresh process to first decoded answer, talon_async / aiohttp + orjson",
         )
     found = results.get("imports", {})
     if "dependencies import" in found:
@@ -389,7 +474,14 @@ def report(results: dict[str, Any]) -> str:
                 rows,
             )
         )
-        keys = ("vs_official", "vs_floor", "p99_vs_official", "p99_vs_floor")
+        keys = (
+            "vs_official",
+            "vs_floor_orjson",
+            "vs_floor",
+            "p99_vs_official",
+            "p99_vs_floor_orjson",
+            "p99_vs_floor",
+        )
         ratio_rows = [
             [level, *(f"{e[k]:.2f}x" if e.get(k) else "-" for k in keys)]
             for level, e in t["ratios"].items()
@@ -397,7 +489,15 @@ def report(results: dict[str, Any]) -> str:
         parts.append(
             _table(
                 "talon_async ratios (median of paired repeats): req/s, then p99 latency",
-                ["conc", "req/s vs official", "req/s vs floor", "p99 vs official", "p99 vs floor"],
+                [
+                    "conc",
+                    "req/s vs official",
+                    "vs true floor",
+                    "vs json floor",
+                    "p99 vs official",
+                    "vs true floor",
+                    "vs json floor",
+                ],
                 ratio_rows,
             )
         )
@@ -423,6 +523,20 @@ def report(results: dict[str, Any]) -> str:
         ]
         parts.append(
             _table("Import (fresh process each, median)", ["scenario", "wall ms", "RSS MiB"], rows)
+        )
+    if "coldstart" in results:
+        cold = results["coldstart"]
+        rows = [
+            [name, f"{cold[name]['median_ms']:.0f}", f"{cold[name]['best_ms']:.0f}"]
+            for name in ("talon_async", "floor")
+        ]
+        parts.append(
+            _table(
+                "Fresh process to its first decoded answer (one session update, its effects "
+                f"read), {len(cold['floor']['runs'])} interleaved pairs; floor: aiohttp + orjson",
+                ["client", "median ms", "best ms"],
+                rows,
+            )
         )
     if "memory" in results:
         mem = results["memory"]
@@ -488,6 +602,28 @@ def report(results: dict[str, Any]) -> str:
                 rows,
             )
         )
+    if "bulk" in results and "latency" in results["bulk"]:
+        late = results["bulk"]["latency"]
+        calls = late["lines"]
+        rows = [
+            [
+                mode,
+                f"{late['profiles_per_second'][mode]:.0f}",
+                f"{calls / seconds:.0f}" if mode != "update_many_v2" else "-",
+                f"{seconds:.2f}",
+                str(late["refused_429"].get(mode, "-")),
+            ]
+            for mode, seconds in late["seconds"].items()
+        ]
+        parts.append(
+            _table(
+                f"Bulk load of {late['profiles']} profiles against a deployment-like server "
+                f"({late['server']}): jobs with --rate {BULK_RATE * 0.9:g}/s, "
+                f"{late['per_line']} profiles per request (update_many_v2: 1000)",
+                ["mode", "profiles/s", "requests/s", "seconds", "429 answers"],
+                rows,
+            )
+        )
     if results["targets"]:
         rows = [
             [
@@ -507,7 +643,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m benchmarks", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
-        "--smoke", action="store_true", help="tiny run: aiohttp server, talon_async and floor only"
+        "--smoke", action="store_true", help="tiny run: aiohttp server, talon_async and the floors"
     )
     parser.add_argument(
         "--server",
@@ -523,6 +659,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--inflight", type=int, default=1000)
     parser.add_argument("--answers", type=int, default=1000, help="decoded answers measured")
     parser.add_argument("--import-runs", type=int, default=7)
+    parser.add_argument("--coldstart-pairs", type=int, default=9)
     parser.add_argument("--codec-time", type=float, default=0.3)
     parser.add_argument("--codec-repeats", type=int, default=7)
     parser.add_argument("--output", type=Path, default=RESULTS, help="directory for the JSON")
@@ -532,10 +669,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.smoke:
         args.server = args.server or "aiohttp"
-        args.clients = args.clients or "talon_async,floor"
+        args.clients = args.clients or "talon_async,floor_orjson,floor"
         args.concurrency = "1,4"
         args.repeats, args.warmup, args.duration = 1, 0.2, 0.6
         args.inflight, args.import_runs, args.answers = 20, 1, 20
+        args.coldstart_pairs = 1
         args.codec_time, args.codec_repeats = 0.01, 1
         args.sections = args.sections or ",".join(SMOKE_SECTIONS)
         args.bulk_profiles, args.bulk_repeats = 2000, 1
@@ -561,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
             "Install it with: pip install -e . --group bench  (or pass --clients talon_async,floor)"
         )
         return 2
-    needs_server = "throughput" in args.sections or "bulk" in args.sections
+    needs_server = {"throughput", "bulk", "coldstart"} & set(args.sections)
     if needs_server and args.server == "nginx" and not servers.nginx_binary():
         log(
             "error: nginx is not installed (Debian: apt-get install -y nginx).\n"
@@ -602,6 +740,8 @@ def main(argv: list[str] | None = None) -> int:
     if "imports" in args.sections:
         log("imports: fresh interpreters")
         results["imports"] = imports.measure(args.import_runs, official)
+    if "coldstart" in args.sections:
+        results["coldstart"] = run_coldstart(args, body)
     if "throughput" in args.sections:
         results["throughput"] = run_throughput(args, body)
     if "memory" in args.sections:

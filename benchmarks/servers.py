@@ -203,8 +203,16 @@ def start_nginx(body: bytes, *, workers: int = 1) -> Server:
     return server
 
 
-def start_aiohttp(body: bytes, *, hold: bool = False) -> Server:
-    """Start this module's aiohttp application in a separate Python process."""
+def start_aiohttp(
+    body: bytes, *, hold: bool = False, delay: float = 0.0, rate: float = 0.0
+) -> Server:
+    """Start this module's aiohttp application in a separate Python process.
+
+    ``delay`` seconds pass before each answer (a deployment's latency); with ``rate``
+    (requests per second, over a window of one second) a request beyond the rate is
+    answered 429 with ``Retry-After: 1`` at once, as an API with a rate limit does.
+    ``GET /_stats`` says how many were answered and how many refused.
+    """
     prefix = Path(tempfile.mkdtemp(prefix="talon-bench-aiohttp-"))
     (prefix / "state.json").write_bytes(body)
     port = free_port()
@@ -219,12 +227,15 @@ def start_aiohttp(body: bytes, *, hold: bool = False) -> Server:
     ]
     if hold:
         command.append("--hold")
+    command += ["--delay", str(delay), "--rate", str(rate)]
     process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True)
     import aiohttp
 
     label = (
         "aiohttp " + aiohttp.__version__ + (" hold server" if hold else " (fallback, 1 process)")
     )
+    if delay or rate:
+        label = f"aiohttp {aiohttp.__version__}, {delay * 1000:.0f} ms per answer, {rate:g} req/s"
     server = Server(
         "aiohttp",
         label,
@@ -241,18 +252,33 @@ def start_aiohttp(body: bytes, *, hold: bool = False) -> Server:
     return server
 
 
-def _serve(port: int, body: bytes, hold: bool) -> None:
+def _serve(port: int, body: bytes, hold: bool, delay: float, rate: float) -> None:
     import asyncio
+    import collections
+    import time
 
     from aiohttp import web
 
     headers = {"Content-Type": "application/json"}
     release = asyncio.Event()
     parked = 0
+    recent: collections.deque[float] = collections.deque()
+    stats = {"answered": 0, "refused": 0}
 
     async def answer(request: web.Request) -> web.Response:
         nonlocal parked, release
         await request.read()
+        if rate:
+            now = time.monotonic()
+            while recent and recent[0] <= now - 1.0:
+                recent.popleft()
+            if len(recent) >= rate:
+                stats["refused"] += 1
+                return web.Response(status=429, headers={"Retry-After": "1"})
+            recent.append(now)
+        if delay:
+            await asyncio.sleep(delay)
+        stats["answered"] += 1
         if hold and "hold-" in request.path:
             parked += 1
             gate = release
@@ -265,6 +291,9 @@ def _serve(port: int, body: bytes, hold: bool) -> None:
     async def pending(request: web.Request) -> web.Response:
         return web.Response(text=str(parked))
 
+    async def counts(request: web.Request) -> web.Response:
+        return web.json_response(stats)
+
     async def release_all(request: web.Request) -> web.Response:
         nonlocal release
         gate, release = release, asyncio.Event()
@@ -273,6 +302,7 @@ def _serve(port: int, body: bytes, hold: bool) -> None:
 
     app = web.Application(client_max_size=8 * 1024 * 1024)
     app.router.add_get("/_pending", pending)
+    app.router.add_get("/_stats", counts)
     app.router.add_post("/_release", release_all)
     app.router.add_route("*", "/{tail:.*}", answer)
     web.run_app(
@@ -291,8 +321,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--body", type=Path, required=True)
     parser.add_argument("--hold", action="store_true")
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--rate", type=float, default=0.0)
     args = parser.parse_args()
-    _serve(args.port, args.body.read_bytes(), args.hold)
+    _serve(args.port, args.body.read_bytes(), args.hold, args.delay, args.rate)
 
 
 if __name__ == "__main__":

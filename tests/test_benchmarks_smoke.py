@@ -36,6 +36,7 @@ def test_smoke_run_prints_tables_and_writes_json(tmp_path: Path) -> None:
         "Import (fresh process each, median)",
         "Memory per 1000 requests in flight",
         "Memory of 20 decoded answers",
+        "Fresh process to its first decoded answer",
     ):
         assert title in done.stdout
     assert "aiohttp" in done.stdout  # the fallback server is named as such
@@ -50,14 +51,26 @@ def test_smoke_run_prints_tables_and_writes_json(tmp_path: Path) -> None:
     assert results["payload"]["effects"] == 25
     assert results["throughput"]["server"]["kind"] == "aiohttp"
     measured = {(row["client"], row["concurrency"]) for row in results["throughput"]["rows"]}
-    assert measured == {("talon_async", 1), ("floor", 1), ("talon_async", 4), ("floor", 4)}
+    assert measured == {
+        (client, level) for client in ("talon_async", "floor_orjson", "floor") for level in (1, 4)
+    }
     assert all(row["requests"] > 0 for row in results["throughput"]["rows"])
     assert {"json.loads", "talon_async", "talon_async strict"} <= set(results["codec"]["decode"])
     assert "talon_async import" in results["imports"]
     assert {row["client"] for row in results["memory"]["rows"]} == {"talon_async", "floor"}
     # Targets against the official SDK, or at concurrency 64, do not apply to a smoke run.
+    assert results["coldstart"]["ratio"] > 0
     assert {check["target"] for check in results["targets"]} == {
         "throughput_vs_floor@1",
+        "throughput_vs_floor_orjson@1",
+        "throughput_vs_floor_orjson@4",
+        "p99_vs_floor_orjson@1",
+        "p99_vs_floor_orjson@4",
+        "encode_vs_orjson_dumps",
+        "read_effects_vs_orjson_loads",
+        "to_json_lazy_vs_strict",
+        "asdict_lazy_vs_strict",
+        "first_answer_vs_floor",
         "decode_vs_json_loads",
         "import_vs_dependencies (import)",
         "import_vs_dependencies (from-import)",
