@@ -88,7 +88,7 @@ def test_the_debug_switch_prints_each_generated_hook() -> None:
     printed = run(TALON_ASYNC_DEBUG_CODEGEN="1")
     for header in (
         "# <talon_async lazy structure NewCustomerSessionV2>\ndef hook(o, _=None):\n",
-        "# <talon_async resolvers of NewCustomerSessionV2>\ndef cart_items(o):\n",
+        "# <talon_async resolver of cart_items of NewCustomerSessionV2>\ndef cart_items(o):\n",
         "# <talon_async structure CartItem>\ndef hook(o, _=None):\n",
         "# <talon_async unstructure CartItem>\ndef hook(i):\n",
     ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 import tracemalloc
@@ -17,6 +18,8 @@ import pytest
 
 from talon_async._convert import decode_json, structure
 from talon_async.models import IntegrationStateV2
+
+DATA = Path(__file__).parent / "data"
 
 STATE = Path(__file__).parent / "data" / "integration_state_v2.json"
 
@@ -190,3 +193,34 @@ def test_a_fully_read_lazy_answer_costs_no_more_memory_than_an_eager_one() -> No
         lambda: _read_every_field(structure(decode_json(raw), IntegrationStateV2), [])[0], 20
     )
     assert read <= eager
+
+
+def test_a_deferred_field_builds_its_decoder_when_first_read() -> None:
+    # Reading an answer's effects must not build what decodes its session or campaigns:
+    # a fresh process pays for the hooks of what it reads only.
+    code = (
+        "import os, sys\n"
+        "from talon_async import from_json\n"
+        "from talon_async.models import IntegrationStateV2\n"
+        "raw = open(sys.argv[1], 'rb').read()\n"
+        "state = from_json(IntegrationStateV2, raw)\n"
+        "[effect.props for effect in state.effects]\n"
+        "print('---', file=sys.stderr)\n"
+        "state.customer_session.cart_items\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(DATA / "integration_state_v2.json")],
+        env={**os.environ, "TALON_ASYNC_DEBUG_CODEGEN": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    before, after = done.stderr.split("---\n")
+    assert "# <talon_async resolver of effects of IntegrationStateV2>" in before
+    for later in (
+        "structure CustomerSessionV2>",
+        "structure CartItem>",
+        "resolver of customer_session of",
+    ):
+        assert later not in before, later
+        assert later in after, later

@@ -153,7 +153,7 @@ async def test_an_official_name_calls_its_resource_method() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(type(client.loyalty), "get_profile_points", record)
         answer = await client.get_loyalty_program_profile_points(3, "p", page_size=5)
-    assert answer == "answer"  # type: ignore[comparison-overlap]
+    assert answer == "answer"
     assert calls[0][0] == "LoyaltyResource" and calls[0][1] == (3, "p")
     assert calls[0][2]["page_size"] == 5 and calls[0][2]["status"] is None
 

@@ -416,29 +416,46 @@ def lazy_hook(cls: Any) -> Callable[[Any], Model] | None:
 
 def _install_resolvers(cls: type[Model]) -> None:
     """Give ``cls`` what decodes its deferred fields when first read: for each, its
-    :data:`~talon_async.models._base.Resolver`, and the ``__getattr__`` that uses them."""
-    gen = _Generated(cls, lazy=True)
-    lazy = [a for a in gen.fields if _deferred(a)]
-    source = []
-    for attribute in lazy:
-        source += [
-            f"def {attribute.name}(o):",
-            f"  v = o.get({wire_name(attribute)!r})",
-            f"  return {_received_field(gen, attribute, 'v')}",
-        ]
-    decoders = gen.compile(source, "resolvers of") if lazy else {}
+    :data:`~talon_async.models._base.Resolver`, and the ``__getattr__`` that uses them.
+
+    A resolver's decoder (and the hooks of the models it decodes) is compiled the first
+    time its field is read: a program that reads an answer's effects never builds what
+    would decode its session, profile or campaigns."""
+    lazy = [a for a in _fields(cls) if _deferred(a)]
     members = {a.name: wire_name(a) for a in lazy}
     cls._talon_resolvers = {
         name: (
             member,
             getattr(cls, name).__set__,  # the slot's member descriptor
-            decoders[name],
+            _first_decoder(cls, name),
             tuple(other for other in members.values() if other != member),
         )
         for name, member in members.items()
     }
     if lazy:
         cls.__getattr__ = decode_on_first_read  # type: ignore[attr-defined]
+
+
+def _first_decoder(cls: type[Model], name: str) -> Callable[[Any], Any]:
+    """The decoder of a deferred field until its first use, which compiles the real one
+    and puts it in the field's resolver for every later use."""
+
+    def decode(o: Any) -> Any:
+        with _building:
+            member, store, decoder, others = cls._talon_resolvers[name]
+            if decoder is decode:  # not built yet (by another thread, meanwhile)
+                gen = _Generated(cls, lazy=True)
+                [attribute] = [a for a in gen.fields if a.name == name]
+                source = [
+                    f"def {name}(o):",
+                    f"  v = o.get({member!r})",
+                    f"  return {_received_field(gen, attribute, 'v')}",
+                ]
+                decoder = gen.compile(source, f"resolver of {name} of")[name]
+                cls._talon_resolvers[name] = (member, store, decoder, others)
+        return decoder(o)
+
+    return decode
 
 
 # -- encoding ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Conventions (the converter in ``talon_async._convert`` relies on them):
 
-* Every model is ``@define(kw_only=True)`` and derives from :class:`Model`.
+* Every model is ``@define(kw_only=True)`` (this module's :func:`define`) and derives from
+  :class:`Model`.
 * Attribute names are snake_case; the JSON name is the lowerCamelCase form of the
   attribute name (``customer_session_id`` -> ``customerSessionId``). Where the API
   spells a name irregularly, the field says so with ``metadata=wire("catalogItemID")``.
@@ -19,9 +20,31 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from attrs import define, field
+import attrs
+from attrs import field
+
+if TYPE_CHECKING:
+    # Type checkers read a model as the attrs class it is, ``__init__`` included.
+    from attrs import define as define
+else:
+
+    def define(*, kw_only: bool) -> Callable[[type], type]:
+        """``attrs.define`` for the models, without the methods attrs would compile for
+        each class when it is created: :class:`Model` provides ``__repr__`` and
+        ``__eq__`` for all, and builds a class's ``__init__`` the first time the class
+        is called. A process that imports a hundred models pays for none of that code
+        until it uses it, and answers, decoded without ``__init__``, never do."""
+        assert kw_only  # every model's fields are keyword-only
+
+        def lean(cls: type) -> type:
+            made = attrs.define(cls, kw_only=True, init=False, repr=False, eq=False)
+            made.__init__ = _first_init  # its own: a subclass must not inherit a built one
+            return made
+
+        return lean
+
 
 WIRE_NAME = "talon_async.wire_name"
 KIND = "talon_async.kind"
@@ -119,9 +142,61 @@ _storing = threading.Lock()
 """Held while a lazily decoded field is stored (never while one is decoded)."""
 
 
+def _first_init(self: Model, *args: Any, **kwargs: Any) -> None:
+    """Every model class's ``__init__`` until its first call, which builds the class's
+    own (see :func:`define`) and puts it in the class for every later call."""
+    init = _init_of(type(self))
+    type(self).__init__ = init  # type: ignore[method-assign]
+    init(self, *args, **kwargs)
+
+
+def _init_of(cls: type[Model]) -> Callable[..., None]:
+    """The ``__init__`` of a model class: its fields as keyword-only arguments (required
+    when they have no default), each stored in its slot, in one generated function."""
+    parameters: list[str] = []
+    body: list[str] = []
+    namespace: dict[str, Any] = {"NOTHING": attrs.NOTHING}
+    for a in attrs.fields(cls):
+        if a.default is attrs.NOTHING:
+            parameters.append(a.name)
+            body.append(f"  self.{a.name} = {a.name}")
+        elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            namespace[f"_factory_{a.name}"] = a.default.factory
+            parameters.append(f"{a.name}=NOTHING")
+            body.append(
+                f"  self.{a.name} = _factory_{a.name}() if {a.name} is NOTHING else {a.name}"
+            )
+        else:
+            namespace[f"_default_{a.name}"] = a.default
+            parameters.append(f"{a.name}=_default_{a.name}")
+            body.append(f"  self.{a.name} = {a.name}")
+    source = f"def __init__(self, *, {', '.join(parameters)}):\n" + "\n".join(body) + "\n"
+    exec(compile(source, f"<talon_async __init__ {cls.__qualname__}>", "exec"), namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
 @define(kw_only=True)
 class Model(_Decoded):
     """Base class of every request and response body."""
 
     extra_fields: dict[str, Any] = field(factory=dict, repr=False)
     """JSON members this version of the library does not know, keyed by wire name."""
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{a.name}={getattr(self, a.name)!r}" for a in type(self).__attrs_attrs__ if a.repr
+        )
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(
+            getattr(self, a.name) == getattr(other, a.name)
+            for a in type(self).__attrs_attrs__
+            if a.eq
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, hence unhashable (as attrs does)

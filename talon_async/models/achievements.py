@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from attrs import define
-
-from ._base import Model
+from ._base import Model, define
 from .inventory import AchievementProgress
 
 __all__ = [

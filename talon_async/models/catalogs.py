@@ -20,9 +20,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from attrs import define, field
+from attrs import field
 
-from ._base import Model, kind_of, wire
+from ._base import Model, define, kind_of, wire
 from .audiences import AudienceReference
 from .sessions import Product
 

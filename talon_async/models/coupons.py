@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import field
 
-from ._base import Model, wire
+from ._base import Model, define, wire
 
 __all__ = [
     "Coupon",

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
-from attrs import define, field
+from attrs import field
 
-from ._base import Model, kind_of, wire
+from ._base import Model, define, kind_of, wire
 
 __all__ = [
     "EFFECT_PROPS_TYPES",

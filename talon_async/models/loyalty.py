@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from attrs import define, field
+from attrs import field
 
-from ._base import Model, wire
+from ._base import Model, define, wire
 from .loyalty_embedded import LoyaltyCardProfileRegistration, Tier
 
 __all__ = [

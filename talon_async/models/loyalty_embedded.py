@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from attrs import define, field
+from attrs import field
 
-from ._base import Model, wire
+from ._base import Model, define, wire
 
 __all__ = [
     "LedgerEntry",

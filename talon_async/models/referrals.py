@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from attrs import define
-
-from ._base import Model
+from ._base import Model, define
 
 __all__ = [
     "InventoryReferral",

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from attrs import define, field
+from attrs import field
 
-from ._base import Model, wire
+from ._base import Model, define, wire
 
 __all__ = [
     "AdditionalCost",

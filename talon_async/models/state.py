@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from attrs import define, field
+from attrs import field
 
-from ._base import Model, wire
+from ._base import Model, define, wire
 from .coupons import Coupon, IntegrationCoupon, LimitConfig
 from .effects import Effect
 from .events import Event, EventV3

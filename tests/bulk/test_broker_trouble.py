@@ -187,7 +187,11 @@ def test_junk_in_the_queue_is_put_aside_once_and_a_stopped_redis_is_waited_for(
     ]
     lines = err.splitlines()
     assert len([line for line in lines if "is not a task" in line]) == 3
-    assert len([line for line in lines if "(retrying)" in line]) == 1
+    retrying = [line for line in lines if "(retrying)" in line]
+    # One line for the queue's outage, not one per attempt; a chunk that was running when
+    # Redis went away says so once too (how many were running depends on the timing).
+    assert len([line for line in retrying if "queue 'talon-bulk'" in line]) == 1
+    assert len(retrying) <= 1 + 4  # the worker runs at most 4 chunks at once
     assert len([line for line in lines if "reachable again" in line]) == 1
     assert "Traceback" not in err
 
