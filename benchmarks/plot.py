@@ -13,6 +13,7 @@ from typing import Any
 
 LABELS = {
     "talon_async": "talon_async",
+    "floor_orjson": "true floor (aiohttp + orjson, no models)",
     "floor": "floor (aiohttp + json)",
     "official": "official SDK",
 }
