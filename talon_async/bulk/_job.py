@@ -150,7 +150,7 @@ def _query_value(parameter: Parameter, value: Any) -> Any:
         expected = "a string"
     elif kind == "datetime":
         if isinstance(value, str):
-            return _moment(parameter.wire, value)
+            return _date_time(parameter.wire, value)
         expected = "an RFC 3339 date and time"
     else:  # strings
         if isinstance(value, list) and all(type(v) in (str, int) for v in value):
@@ -161,7 +161,9 @@ def _query_value(parameter: Parameter, value: Any) -> Any:
     )
 
 
-def _moment(name: str, text: str) -> datetime:
+def _date_time(name: str, text: str) -> datetime:
+    """A query parameter's date and time, read by the client's one RFC 3339 parser; the
+    line must give the offset (a job runs wherever it runs, its times must not move)."""
     try:
         moment = parse_datetime(text) if _OFFSET.search(text) and "T" in text.upper() else None
     except ValueError:
