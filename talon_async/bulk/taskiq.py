@@ -207,6 +207,8 @@ class BulkStreamBroker(AsyncBroker):
         self.redis: Redis = _redis(url, max_connections)
         self._block = max(100, min(2000, int(reclaim_after * 500)))
         self._group_ready = False
+        # One for the listener and the acknowledgements: an outage is logged once.
+        self._outage = _Outage(f"queue {queue!r}")
 
     async def shutdown(self) -> None:
         await super().shutdown()
@@ -216,7 +218,7 @@ class BulkStreamBroker(AsyncBroker):
         await self.redis.xadd(self.queue_name, {b"data": message.message})
 
     async def listen(self) -> AsyncGenerator[AckableMessage, None]:
-        outage = _Outage(f"queue {self.queue_name!r}")
+        outage = self._outage
         while True:
             # Shielded: a cancelled read (the worker stopping) may leave its connection
             # reading until the server answers; the tasks it fetched then stay pending
@@ -325,7 +327,7 @@ class BulkStreamBroker(AsyncBroker):
                     pipe.xdel(self.queue_name, entry_id)
                     await pipe.execute()
 
-            await _Outage(f"queue {self.queue_name!r}").run(attempt)
+            await self._outage.run(attempt)
 
         return ack
 

@@ -188,11 +188,13 @@ def test_junk_in_the_queue_is_put_aside_once_and_a_stopped_redis_is_waited_for(
     lines = err.splitlines()
     assert len([line for line in lines if "is not a task" in line]) == 3
     retrying = [line for line in lines if "(retrying)" in line]
-    # One line for the queue's outage, not one per attempt; a chunk that was running when
+    # A line when the queue's outage starts and one when it ends, not one per attempt. A
+    # connection the pool kept from before the restart can fail once more just after it
+    # (a second, short outage: two lines each at most); a chunk that was running when
     # Redis went away says so once too (how many were running depends on the timing).
-    assert len([line for line in retrying if "queue 'talon-bulk'" in line]) == 1
-    assert len(retrying) <= 1 + 4  # the worker runs at most 4 chunks at once
-    assert len([line for line in lines if "reachable again" in line]) == 1
+    assert 1 <= len([line for line in retrying if "queue 'talon-bulk'" in line]) <= 2
+    assert len(retrying) <= 2 + 4  # the worker runs at most 4 chunks at once
+    assert 1 <= len([line for line in lines if "reachable again" in line]) <= 2
     assert "Traceback" not in err
 
 
