@@ -199,4 +199,5 @@ class Model(_Decoded):
             if a.eq
         )
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, hence unhashable (as attrs does)
+    # Mutable, so unhashable: what attrs makes of a class that compares by value.
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
