@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from attrs import frozen
 
+from .errors import with_article
 from .retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ def _timestamp(name: str, value: object) -> str:
     return value.isoformat()
 
 
-def query_value(
+def _query_value(
     kind: Kind,
     name: str,
     value: object,
@@ -240,8 +241,7 @@ def build(
     ``args`` are the path parameters in path order, then the body when the operation
     takes one; ``query`` maps the Python names of query parameters to their values.
     """
-    from ._convert import encode
-    from .errors import with_article
+    from ._convert import encode  # with the first request: cattrs is not loaded before
 
     path_names = operation.path_parameters
     takes = len(path_names) + (operation.body is not None)
@@ -261,7 +261,7 @@ def build(
     wire_query: dict[str, str | list[str]] = {}
     for name, parameter in parameters.items():
         value = query.get(name, parameter.default)
-        written = query_value(
+        written = _query_value(
             parameter.kind,
             name,
             value,

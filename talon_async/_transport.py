@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
+import attrs
 from attrs import define
 from yarl import URL
 
@@ -396,7 +397,6 @@ class Transport:
         trace_configs: Sequence[aiohttp.TraceConfig],
     ) -> None:
         self.base_url: str = normalize_base_url(base_url)
-        self.retry: RetryPolicy = retry
         self._hooks = hooks
         self._trace_configs = list(trace_configs)
         self._order = _KeyedOrder()
@@ -404,10 +404,10 @@ class Transport:
         self._session = session
         self._owns_session = session is None
         self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout)
-        self._total_timeout = total_timeout
         self._max_connections = max_connections
         self._max_response_bytes = max_response_bytes
         self._strict = strict_responses
+        self._defaults = _Settings(self._timeout, total_timeout, retry, False, {})
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
 
@@ -471,9 +471,9 @@ class Transport:
 
     def _settings(self, options: CallOptions) -> _Settings:
         """The client's settings for one call, as its options change them."""
-        settings = _Settings(self._timeout, self._total_timeout, self.retry, False, {})
         if not options:
-            return settings
+            return self._defaults  # never changed: a call's options change a copy
+        settings = attrs.evolve(self._defaults, headers={})
         unknown = options.keys() - _OPTIONS
         if unknown:
             raise TypeError(f"unknown call option(s): {', '.join(sorted(unknown))}")

@@ -37,7 +37,7 @@ from typing import Any, TypeVar, cast, get_args, get_origin
 import orjson
 
 from ..models._base import Model
-from ._decode import JSON_KINDS, SpecDeviation, parse_datetime, strict_mode
+from ._decode import SpecDeviation, kind_of, parse_datetime, strict_mode
 from ._encode import json_value, refusal
 from ._hooks import converter, is_model, lazy_hook, wire_name
 
@@ -93,11 +93,11 @@ def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = Tru
             return cast(T, hook(data))
     if get_origin(cls) is list:
         if data.__class__ is not list:
-            raise SpecDeviation(f"expected an array, got {_json_kind(data)}")
+            raise SpecDeviation(f"expected an array, got {kind_of(data)}")
         item = get_args(cls)[0]
         return cast(T, [structure(x, item, strict=strict, lazy=lazy) for x in data])
     if data.__class__ is not dict:
-        raise SpecDeviation(f"expected an object, got {_json_kind(data)}")
+        raise SpecDeviation(f"expected an object, got {kind_of(data)}")
     if not strict:
         return converter.structure(data, cls)  # eager, or a free-form dict[str, Any]
     token = strict_mode.set(True)
@@ -105,10 +105,6 @@ def structure(data: Any, cls: type[T], *, strict: bool = False, lazy: bool = Tru
         return converter.structure(data, cls)
     finally:
         strict_mode.reset(token)
-
-
-def _json_kind(data: Any) -> str:
-    return JSON_KINDS.get(type(data), "JSON")
 
 
 _TEXT = (bytes, bytearray, memoryview, str)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from pathlib import Path
 from typing import IO, Any, Protocol, TextIO
 
+import attrs
 import orjson
 from attrs import field, frozen
 
@@ -224,13 +225,7 @@ class _Throttled(RetryPolicy):
 
 def bulk_retry(on_429: Callable[[float], None]) -> RetryPolicy:
     """The retry policy of bulk calls: the default one, telling ``on_429`` of each 429."""
-    return _Throttled(
-        max_retries=DEFAULT_RETRY.max_retries,
-        backoff=DEFAULT_RETRY.backoff,
-        max_backoff=DEFAULT_RETRY.max_backoff,
-        max_retry_after=DEFAULT_RETRY.max_retry_after,
-        on_429=on_429,
-    )
+    return _Throttled(**attrs.asdict(DEFAULT_RETRY, recurse=False), on_429=on_429)
 
 
 # -- the executor ----------------------------------------------------------------------------

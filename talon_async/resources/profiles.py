@@ -100,7 +100,8 @@ class ProfilesResource(Resource):
         ``silent=True`` the API answers 204 and this returns None.
         """
         operation = op.UPDATE_CUSTOMER_PROFILES_V2
-        limit = operation.items.maximum if operation.items is not None else 0
+        assert operation.items is not None  # the API's limit on profiles per request
+        limit = operation.items.maximum
         profiles = getattr(body, "customer_profiles", None) or []
         if len(profiles) <= limit:
             return await self._send(operation, options, body, silent=silent)
