@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from types import NoneType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar
@@ -294,19 +294,28 @@ def build(
         query=wire_query,
         body=body,
         returns=returns,
-        order_key=_order_key(operation, values, args[-1] if operation.body else None),
+        order_key=entity_of(
+            operation,
+            values,
+            lambda member: getattr(args[-1], snake_case(member), None) if operation.body else None,
+        ),
     )
 
 
-def _order_key(
-    operation: Operation[Any], path: Mapping[str, object], body: object
+def entity_of(
+    operation: Operation[Any],
+    path: Mapping[str, object],
+    body_member: Callable[[str], object],
 ) -> tuple[str, str] | None:
+    """The entity a call acts on, by its operation's ``order_key``: (its kind, its ID),
+    from the path parameter, else from the body member ``body_member(name)`` gives (of a
+    model for the client, of the JSON for the fake); None when the call names none."""
     member = operation.order_key
     if member is None:
         return None
     value = path.get(member)
-    if value is None and body is not None:
-        value = getattr(body, snake_case(member), None)
+    if value is None:
+        value = body_member(member)
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         return None
     return (ENTITIES[member], str(value))

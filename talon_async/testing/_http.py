@@ -36,7 +36,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler as AiohttpHandler
 from multidict import MultiMapping
 
-from .._operation import ENTITIES, TEXT_PATH_PARAMETER_LENGTHS
+from .._operation import TEXT_PATH_PARAMETER_LENGTHS, entity_of
 from ..auth import API_KEY_V1, INTEGRATION_AUTH, MANAGER_AUTH
 from ..operations import INTEGER_PATH_PARAMETERS, OPERATIONS, Operation
 from ._faults import Faults
@@ -254,19 +254,14 @@ def route_table(handlers: Mapping[str, Handling]) -> list[Route]:
 
 def _entity(route: Route, params: Mapping[str, str], body: Any) -> tuple[str, str] | None:
     """What a call acts on, for an operation Talon.One refuses to run in parallel on one
-    entity: (its kind, its ID), as the client orders calls (``_operation.ENTITIES``),
+    entity: (its kind, its ID), as the client orders calls (``_operation.entity_of``),
     from the path parameter or body member the record names; None for other operations
     and for a body without that member."""
-    operation = route.operation
-    member = operation.order_key
-    if member is None or not operation.conflicts_in_parallel:
+    if not route.operation.conflicts_in_parallel:
         return None
-    value = params.get(member)
-    if value is None and isinstance(body, dict):
-        value = body.get(member)
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        return None
-    return ENTITIES[member], str(value)
+    return entity_of(
+        route.operation, params, lambda member: body.get(member) if isinstance(body, dict) else None
+    )
 
 
 @dataclass
