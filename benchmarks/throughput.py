@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -233,11 +232,6 @@ def main() -> None:
     pids = [int(p) for p in args.server_pids.split(",") if p]
     result = measure(args.client, args.url, args.concurrency, args.warmup, args.duration, pids)
     print(json.dumps(result))
-
-
-def median_of(results: list[dict[str, Any]], key: str) -> float:
-    """The median of one field over repeated measurements."""
-    return statistics.median(r[key] for r in results)
 
 
 if __name__ == "__main__":
