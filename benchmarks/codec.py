@@ -29,6 +29,11 @@ Encode is the 30-item ``IntegrationRequest`` from a typed object to the bytes on
 * ``json.dumps`` and ``orjson.dumps`` of the equivalent plain dict, for orientation (the
   latter is what talon_async's encoder calls once its checks are done).
 
+Two rows, marked "Python's limit", do talon_async's work with code generated the same way
+but checking nothing (see :mod:`benchmarks.limits`): encoding the request, and decoding the
+answer's effects with their props. No Python model layer can do less; a target below them
+can only be reached by moving the work out of Python.
+
 Each case runs in a loop sized to take ``--min-time`` seconds, repeated ``--repeats``
 times with the garbage collector left on (as in real use); the report gives the median
 and the best per-call time in microseconds, and under ``"ratios"`` the ratios of medians
@@ -91,9 +96,10 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
     import attrs
     import orjson
 
+    from benchmarks.limits import unchecked_decoder, unchecked_encoder
     from talon_async import from_json, to_json
     from talon_async._convert import decode_json, encode, structure
-    from talon_async.models import IntegrationRequest, IntegrationStateV2
+    from talon_async.models import Effect, IntegrationRequest, IntegrationStateV2
 
     raw = response_bytes()
     document = request_body()
@@ -103,12 +109,20 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
         state = structure(decode_json(raw), IntegrationStateV2)
         return [effect.props for effect in state.effects]
 
+    encode_unchecked = unchecked_encoder(IntegrationRequest)
+    decode_effect = unchecked_decoder(Effect)
+
+    def read_effects_unchecked() -> object:
+        effects = [decode_effect(effect) for effect in orjson.loads(raw)["effects"]]
+        return [effect.props for effect in effects]
+
     decoded = structure(decode_json(raw), IntegrationStateV2, strict=True)
     decode: dict[str, Callable[[], object]] = {
         "json.loads": lambda: json.loads(raw),
         "orjson.loads": lambda: orjson.loads(raw),
         "talon_async": lambda: structure(decode_json(raw), IntegrationStateV2),
         "talon_async + read effects": read_effects,
+        LIMIT_READ_EFFECTS: read_effects_unchecked,
         "talon_async + read every field": lambda: read_all(
             structure(decode_json(raw), IntegrationStateV2)
         ),
@@ -127,6 +141,7 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
         "json.dumps": lambda: json.dumps(document, separators=(",", ":")).encode(),
         "orjson.dumps": lambda: orjson.dumps(document),
         "talon_async": lambda: encode(request),
+        LIMIT_ENCODE: lambda: orjson.dumps(encode_unchecked(request)),
     }
     if official:
         import talon_one
@@ -146,11 +161,19 @@ def cases(official: bool) -> dict[str, dict[str, Callable[[], object]]]:
     return {"decode": decode, "encode": encode_cases}
 
 
+LIMIT_ENCODE = "no checks (Python's limit)"
+LIMIT_READ_EFFECTS = "no checks + read effects (Python's limit)"
+
 RATIOS = {
     "encode_vs_orjson_dumps": (("encode", "talon_async"), ("encode", "orjson.dumps")),
     "decode_vs_orjson_loads": (("decode", "talon_async"), ("decode", "orjson.loads")),
     "read_effects_vs_orjson_loads": (
         ("decode", "talon_async + read effects"),
+        ("decode", "orjson.loads"),
+    ),
+    "limit_encode_vs_orjson_dumps": (("encode", LIMIT_ENCODE), ("encode", "orjson.dumps")),
+    "limit_read_effects_vs_orjson_loads": (
+        ("decode", LIMIT_READ_EFFECTS),
         ("decode", "orjson.loads"),
     ),
     "to_json_lazy_vs_strict": (

@@ -11,6 +11,10 @@ The package's modules are byte-compiled first, as an installed wheel's are: a pr
 that compiles the library's source on every start (``PYTHONDONTWRITEBYTECODE`` and no
 ``__pycache__``) measures the compiler, not the client.
 
+Beside them, what creating the model classes a session update's answer loads costs, with
+attrs and as plain slotted classes (:func:`benchmarks.limits.class_creation`): part of
+the distance to the floor that no change around the models can remove.
+
 Run as ``python -m benchmarks.coldstart --url URL``: prints one JSON object.
 """
 
@@ -26,6 +30,7 @@ import time
 from pathlib import Path
 
 import talon_async
+from benchmarks.limits import class_creation
 
 TALON_ASYNC = """
 import asyncio, sys
@@ -89,6 +94,7 @@ def main() -> None:
         for name, values in times.items()
     }
     result["ratio"] = result["talon_async"]["median_ms"] / result["floor"]["median_ms"]
+    result["class_creation"] = class_creation()
     print(json.dumps(result))
 
 

@@ -56,6 +56,10 @@ def test_smoke_run_prints_tables_and_writes_json(tmp_path: Path) -> None:
     }
     assert all(row["requests"] > 0 for row in results["throughput"]["rows"])
     assert {"json.loads", "talon_async", "talon_async strict"} <= set(results["codec"]["decode"])
+    assert "no checks (Python's limit)" in results["codec"]["encode"]
+    assert "limit_read_effects_vs_orjson_loads" in results["codec"]["ratios"]
+    assert results["coldstart"]["class_creation"]["classes"] > 0
+    assert "model classes a session answer loads" in done.stdout
     assert "talon_async import" in results["imports"]
     assert {row["client"] for row in results["memory"]["rows"]} == {"talon_async", "floor"}
     # Targets against the official SDK, or at concurrency 64, do not apply to a smoke run.
