@@ -10,7 +10,8 @@ nothing the library needs is preloaded. Two scenarios per library:
 
 A bare interpreter (``pass``) gives the RSS baseline; importing talon_async's runtime
 dependencies alone (asyncio, attrs, cattrs, orjson) the yardstick of its own import cost,
-which must not grow with the number of models ("all models" loads every one of them).
+which must not grow with the number of models ("all models" loads every one of them);
+and what attrs and cattrs add to a process that has aiohttp and orjson already.
 The samples of all scenarios are interleaved and the first round is thrown away (it may
 write bytecode caches).
 For a breakdown by module use ``python -X importtime -c "import talon_async"``.
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SNIPPET = """\
 import time
+{setup}
 began = time.perf_counter()
 {code}
 elapsed = time.perf_counter() - began
@@ -48,6 +50,7 @@ SCENARIOS: dict[str, str] = {
         "import aiohttp, talon_async, talon_async.models\n"
         "talon_async.TalonClient('http://127.0.0.1:9', auth=talon_async.ApiKeyV1('k'))"
     ),
+    "attrs + cattrs, aiohttp loaded": "import attrs, cattrs",
     "official import": "import talon_one",
     "official ready": (
         "import talon_one\n"
@@ -57,10 +60,16 @@ SCENARIOS: dict[str, str] = {
 }
 
 
-def sample(code: str) -> tuple[float, int]:
-    """(seconds spent in ``code``, RSS in KiB afterwards) from a fresh interpreter."""
+SETUP = {"attrs + cattrs, aiohttp loaded": "import asyncio, aiohttp, orjson"}
+"""What a scenario imports before the clock starts: what talon_async's dependencies add
+to a process that has aiohttp and orjson anyway (as the cold start's floor has)."""
+
+
+def sample(code: str, setup: str = "") -> tuple[float, int]:
+    """(seconds spent in ``code``, RSS in KiB afterwards) from a fresh interpreter that
+    ran ``setup`` first."""
     out = subprocess.run(
-        [sys.executable, "-c", SNIPPET.format(code=code)],
+        [sys.executable, "-c", SNIPPET.format(setup=setup, code=code)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -75,7 +84,7 @@ def measure(runs: int, official: bool) -> dict[str, Any]:
     samples: dict[str, list[tuple[float, int]]] = {n: [] for n in names}
     for round_ in range(runs + 1):
         for name in names:
-            value = sample(SCENARIOS[name])
+            value = sample(SCENARIOS[name], SETUP.get(name, ""))
             if round_:
                 samples[name].append(value)
     return {

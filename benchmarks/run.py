@@ -391,17 +391,20 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         if key in codec_ratios:
             add(key, codec_ratios[key], TARGETS[key], False, detail)
     cold = results.get("coldstart")
+    found = results.get("imports", {})
     if cold:
         made = cold["class_creation"]
+        dependencies = found.get("attrs + cattrs, aiohttp loaded")
         add(
             "first_answer_vs_floor",
             cold["ratio"],
             TARGETS["first_answer_vs_floor"],
             False,
             "fresh process to first decoded answer, talon_async / aiohttp + orjson (of it, "
-            f"attrs creating {made['classes']} model classes: {made['attrs_ms']:.0f} ms)",
+            f"attrs creating {made['classes']} model classes: {made['attrs_ms']:.0f} ms"
+            + (f"; importing attrs and cattrs: {dependencies['ms']:.0f} ms" if dependencies else "")
+            + ")",
         )
-    found = results.get("imports", {})
     if "dependencies import" in found:
         for scenario in ("talon_async import", "talon_async from-import"):
             add(
