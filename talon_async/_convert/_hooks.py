@@ -20,6 +20,7 @@ with :mod:`linecache`, so tracebacks and ``inspect.getsource`` show it.
 
 from __future__ import annotations
 
+import inspect
 import linecache
 import os
 import sys
@@ -99,8 +100,35 @@ def _held_models(attribute: attrs.Attribute[Any]) -> list[type[Model]]:
 
 def _fields(cls: type[Model]) -> list[attrs.Attribute[Any]]:
     """The fields of a model class the hooks handle (``extra_fields`` aside)."""
-    attrs.resolve_types(cls)
+    _resolve_types(cls)
     return [a for a in attrs.fields(cls) if a.name != "extra_fields"]
+
+
+_EVALUATED: dict[tuple[str, str], Any] = {}
+"""Each annotation's text, evaluated once per module."""
+
+
+def _resolve_types(cls: type[Model]) -> None:
+    """What ``attrs.resolve_types`` does (each field's ``type`` made the class its
+    annotation names), evaluating each annotation's text once per module: the models say
+    ``str | None`` and a few dozen others hundreds of times, and ``typing.get_type_hints``
+    compiles every one again (about half of what a fresh process's first call spends on
+    building hooks)."""
+    if getattr(cls, "__attrs_types_resolved__", None) is cls:
+        return
+    hints: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):  # a subclass's annotation wins, as in typing's
+        module = base.__module__
+        for name, hint in inspect.get_annotations(base).items():
+            if isinstance(hint, str):
+                key = (module, hint)
+                if key not in _EVALUATED:
+                    _EVALUATED[key] = eval(hint, vars(sys.modules[module]))
+                hint = _EVALUATED[key]
+            hints[name] = hint
+    for attribute in attrs.fields(cls):
+        object.__setattr__(attribute, "type", hints[attribute.name])  # as attrs sets it
+    cls.__attrs_types_resolved__ = cls  # type: ignore[attr-defined]  # what attrs checks
 
 
 def _deferred(attribute: attrs.Attribute[Any]) -> bool:
