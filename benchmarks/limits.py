@@ -31,22 +31,11 @@ from typing import Any
 import attrs
 
 from talon_async._convert import wire_name
+from talon_async._convert._hooks import _fields as model_fields, _value_type, is_model
 from talon_async.models import Model
 from talon_async.models._base import KIND, define
 
 Convert = Callable[[Any], Any]
-
-
-def _inner(hint: Any) -> Any:
-    """``X`` for ``X | None``, else the hint itself."""
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if type(None) in typing.get_args(hint) and len(args) == 1:
-        return args[0]
-    return hint
-
-
-def _is_model(hint: Any) -> bool:
-    return isinstance(hint, type) and typing.get_origin(hint) is None and issubclass(hint, Model)
 
 
 class _Unchecked:
@@ -70,12 +59,12 @@ class _Unchecked:
 
     def held(self, hint: Any, v: str) -> str:
         """The expression converting ``v``, a value of the type ``hint``."""
-        if _is_model(hint):
+        if is_model(hint):
             return f"{self.of(hint).__name__}({v})"
         args = typing.get_args(hint)
-        if typing.get_origin(hint) is list and _is_model(args[0]):
+        if typing.get_origin(hint) is list and is_model(args[0]):
             return f"[{self.held(args[0], 'x')} for x in {v}]"
-        if typing.get_origin(hint) is dict and _is_model(args[-1]):
+        if typing.get_origin(hint) is dict and is_model(args[-1]):
             return f"{{k: {self.held(args[-1], 'x')} for k, x in {v}.items()}}"
         return v  # a JSON value, a datetime or a UUID: orjson writes them itself
 
@@ -94,8 +83,9 @@ class _Unchecked:
 
 
 def _fields(cls: type[Model]) -> list[tuple[attrs.Attribute[Any], Any]]:
-    hints = typing.get_type_hints(cls)
-    return [(a, _inner(hints[a.name])) for a in attrs.fields(cls) if a.name != "extra_fields"]
+    """Each field (``extra_fields`` aside) with the type of its value, as talon_async's
+    converter sees them."""
+    return [(a, _value_type(a)[1]) for a in model_fields(cls)]
 
 
 def _encode_body(gen: _Unchecked, cls: type[Model]) -> list[str]:
@@ -128,11 +118,11 @@ def _decode_body(gen: _Unchecked, cls: type[Model]) -> list[str]:
         elif hint is datetime:  # the one conversion decoding needs: text to a datetime
             lines.append(f"  v = {got}")
             lines.append(f"  s.{attribute.name} = None if v is None else parse(v)")
-        elif gen.held(hint, "v") == "v":
+        elif (held := gen.held(hint, "v")) == "v":
             lines.append(f"  s.{attribute.name} = {got}")
         else:
             lines.append(f"  v = {got}")
-            lines.append(f"  s.{attribute.name} = None if v is None else {gen.held(hint, 'v')}")
+            lines.append(f"  s.{attribute.name} = None if v is None else {held}")
     return [*lines, "  return s"]
 
 
@@ -163,8 +153,7 @@ def _copy_namespace(cls: type[Model]) -> dict[str, Any]:
     body: dict[str, Any] = {"__annotations__": dict(own), "__module__": cls.__module__}
     for a in attrs.fields(cls):
         if a.name in own:
-            default = attrs.NOTHING if a.default is attrs.NOTHING else a.default
-            body[a.name] = attrs.field(default=default, metadata=dict(a.metadata))
+            body[a.name] = attrs.field(default=a.default, metadata=dict(a.metadata))
     return body
 
 
